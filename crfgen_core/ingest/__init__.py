@@ -1,0 +1,1 @@
+"""Protocol ingestion: PDF and DOCX to ParsedProtocol."""

@@ -1,0 +1,63 @@
+"""Pydantic models: the contracts between the pipeline stages."""
+
+from crfgen_core.model.design import (
+    CodelistItem,
+    CRFCodelist,
+    CRFDesign,
+    EventFormRef,
+    Form,
+    Item,
+    ItemGroup,
+    MappingRow,
+    Provenance,
+    ReviewEntry,
+    StudyEvent,
+)
+from crfgen_core.model.package import PackageFile, PublishedPackage
+from crfgen_core.model.protocol import (
+    Activity,
+    Criterion,
+    Eligibility,
+    ExtractionWarning,
+    Footnote,
+    Objective,
+    ParsedProtocol,
+    ProtocolDocument,
+    Schedule,
+    ScheduleCell,
+    StudyMetadata,
+    Visit,
+)
+from crfgen_core.model.terminology import Codelist, CTPackage, CTVersionRef, Term
+
+__all__ = [
+    "Activity",
+    "CRFCodelist",
+    "CRFDesign",
+    "CTPackage",
+    "CTVersionRef",
+    "Codelist",
+    "CodelistItem",
+    "Criterion",
+    "Eligibility",
+    "EventFormRef",
+    "ExtractionWarning",
+    "Footnote",
+    "Form",
+    "Item",
+    "ItemGroup",
+    "MappingRow",
+    "Objective",
+    "PackageFile",
+    "ParsedProtocol",
+    "ProtocolDocument",
+    "Provenance",
+    "PublishedPackage",
+    "ReviewEntry",
+    "Schedule",
+    "ScheduleCell",
+    "StudyEvent",
+    "StudyMetadata",
+    "Term",
+    "Visit",
+]

@@ -1,0 +1,155 @@
+"""What the CRF is: the canonical design that every renderer reads."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from crfgen_core.model.base import Contract
+from crfgen_core.model.protocol import Criterion, StudyMetadata
+from crfgen_core.model.terminology import CTVersionRef
+
+OdmDataType = Literal["text", "integer", "float", "date", "time", "datetime", "string", "boolean"]
+ProvenanceSource = Literal["soa", "eligibility", "standard_form", "protocol_appendix"]
+
+
+class Provenance(Contract):
+    """Where an event, form or item came from: protocol location, concept and CT version."""
+
+    source: ProvenanceSource
+    schedule_id: str | None = None
+    activity_id: str | None = None
+    activity_label: str | None = None
+    visit_id: str | None = None
+    page: int | None = None
+    row: int | None = None
+    concept_id: str | None = None
+    ct_package: str | None = None
+    ct_version: str | None = None
+    rule_set_version: str | None = None
+
+
+class CodelistItem(Contract):
+    coded_value: str
+    decode: str
+    nci_code: str | None = None
+    order: int | None = None
+
+
+class CRFCodelist(Contract):
+    oid: str
+    name: str
+    data_type: OdmDataType = "text"
+    nci_code: str | None = None
+    submission_value: str | None = None
+    extensible: bool | None = None
+    ct_package: str | None = None
+    ct_version: str | None = None
+    items: list[CodelistItem] = Field(default_factory=list)
+
+
+class Item(Contract):
+    oid: str
+    name: str = Field(description="CDASH variable name")
+    question: str
+    prompt: str | None = None
+    data_type: OdmDataType = "text"
+    length: int | None = None
+    significant_digits: int | None = None
+    mandatory: bool = False
+    codelist_oid: str | None = None
+    sdtm_target: str | None = None
+    sdtm_annotation: str | None = Field(default=None, description="aCRF annotation, e.g. 'VSORRES when VSTESTCD = SYSBP'")
+    test_code: str | None = Field(default=None, description="fixed --TESTCD for a test-per-item design")
+    concept_id: str | None = None
+    provenance: Provenance | None = None
+
+
+class ItemGroup(Contract):
+    oid: str
+    name: str
+    domain: str | None = None
+    repeating: bool = False
+    items: list[Item] = Field(default_factory=list)
+
+
+class Form(Contract):
+    oid: str
+    name: str
+    domain: str | None = None
+    repeating: bool = False
+    is_log: bool = Field(default=False, description="log form collected outside visits (AE, CM...)")
+    item_groups: list[ItemGroup] = Field(default_factory=list)
+    provenance: list[Provenance] = Field(default_factory=list)
+
+
+class StudyEvent(Contract):
+    oid: str
+    name: str
+    order: int
+    type: Literal["Scheduled", "Unscheduled", "Common"] = "Scheduled"
+    repeating: bool = False
+    headers: list[str] = Field(default_factory=list)
+    day: str | None = None
+    window: str | None = None
+    provenance: list[Provenance] = Field(default_factory=list)
+
+
+class EventFormRef(Contract):
+    """One cell of the event x form matrix."""
+
+    event_oid: str
+    form_oid: str
+    mandatory: bool = True
+    conditional: bool = Field(default=False, description="cell carries a footnote condition")
+    cell_text: str | None = None
+    footnotes: list[str] = Field(default_factory=list)
+
+
+class MappingRow(Contract):
+    """One row of mapping.csv: how an SoA activity was interpreted."""
+
+    activity: str
+    activity_id: str
+    schedule: str
+    concept_id: str | None = None
+    domain: str | None = None
+    form: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    reason: str
+    kind: Literal["data", "procedure", "unmapped"] = "data"
+    candidates: list[str] = Field(default_factory=list)
+
+
+class ReviewEntry(Contract):
+    """Something the generator could not decide; a data manager must look."""
+
+    activity: str
+    schedule: str | None = None
+    reason: str
+    candidates: list[str] = Field(default_factory=list)
+
+
+class CRFDesign(Contract):
+    study_oid: str
+    study_name: str
+    metadata: StudyMetadata = Field(default_factory=StudyMetadata)
+    protocol_sha256: str
+    protocol_file: str
+    ct: list[CTVersionRef] = Field(default_factory=list)
+    standards: dict[str, str] = Field(default_factory=dict, description="standard name -> version")
+    rule_set_version: str
+    events: list[StudyEvent] = Field(default_factory=list)
+    forms: list[Form] = Field(default_factory=list)
+    codelists: list[CRFCodelist] = Field(default_factory=list)
+    matrix: list[EventFormRef] = Field(default_factory=list)
+    mappings: list[MappingRow] = Field(default_factory=list)
+    review: list[ReviewEntry] = Field(default_factory=list)
+    eligibility_criteria: list[Criterion] = Field(default_factory=list)
+
+    def form(self, oid: str) -> Form:
+        return next(f for f in self.forms if f.oid == oid)
+
+    def codelist(self, oid: str) -> CRFCodelist:
+        return next(c for c in self.codelists if c.oid == oid)

@@ -1,0 +1,120 @@
+"""What the protocol document says: the parser's output, before any CDISC interpretation."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from crfgen_core.model.base import Contract
+
+ProtocolFormat = Literal["pdf", "docx"]
+ObjectiveLevel = Literal["primary", "secondary", "exploratory", "other"]
+
+
+class ProtocolDocument(Contract):
+    """The input file, identified by its bytes."""
+
+    file_name: str
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    format: ProtocolFormat
+    size_bytes: int = Field(ge=0)
+    pages: int | None = Field(default=None, description="page count; None for DOCX")
+
+
+class StudyMetadata(Contract):
+    """Title-page facts. Every field is optional: a protocol may not state it."""
+
+    protocol_number: str | None = None
+    title: str | None = None
+    short_title: str | None = None
+    phase: str | None = None
+    sponsor: str | None = None
+    nct_number: str | None = None
+    version: str | None = None
+    amendment: str | None = None
+    date: str | None = None
+
+
+class Footnote(Contract):
+    marker: str
+    text: str
+
+
+class Visit(Contract):
+    """One SoA column; `headers` are the header cells above it, top to bottom."""
+
+    id: str
+    label: str
+    headers: list[str] = Field(default_factory=list)
+    epoch: str | None = None
+    day: str | None = None
+    window: str | None = None
+    footnotes: list[str] = Field(default_factory=list)
+
+
+class Activity(Contract):
+    """One SoA row that schedules something; `group` is the section row above it."""
+
+    id: str
+    label: str
+    group: str | None = None
+    footnotes: list[str] = Field(default_factory=list)
+    page: int | None = None
+    row: int | None = Field(default=None, description="0-based row index in the rebuilt table")
+
+
+class ScheduleCell(Contract):
+    """A marked cell, its text kept as written (X, x, P, a time list, an arrow...)."""
+
+    activity: str
+    visit: str
+    text: str
+    footnotes: list[str] = Field(default_factory=list)
+
+
+class Schedule(Contract):
+    """One logical Schedule of Activities table (stitched across pages)."""
+
+    id: str
+    title: str
+    pages: list[int] = Field(default_factory=list, description="1-based PDF pages; empty for DOCX")
+    visits: list[Visit] = Field(default_factory=list)
+    activities: list[Activity] = Field(default_factory=list)
+    cells: list[ScheduleCell] = Field(default_factory=list)
+    footnotes: list[Footnote] = Field(default_factory=list)
+
+
+class Criterion(Contract):
+    number: str
+    text: str
+    page: int | None = None
+
+
+class Eligibility(Contract):
+    inclusion: list[Criterion] = Field(default_factory=list)
+    exclusion: list[Criterion] = Field(default_factory=list)
+
+
+class Objective(Contract):
+    level: ObjectiveLevel
+    text: str
+    endpoints: list[str] = Field(default_factory=list)
+
+
+class ExtractionWarning(Contract):
+    """Something a reviewer should know about the extraction (never a silent loss)."""
+
+    code: str = Field(description="stable machine code, e.g. SOA_IS_IMAGE, NO_SOA_FOUND")
+    message: str
+    page: int | None = None
+
+
+class ParsedProtocol(Contract):
+    document: ProtocolDocument
+    metadata: StudyMetadata = Field(default_factory=StudyMetadata)
+    schedules: list[Schedule] = Field(default_factory=list)
+    eligibility: Eligibility = Field(default_factory=Eligibility)
+    objectives: list[Objective] = Field(default_factory=list)
+    warnings: list[ExtractionWarning] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Quality gates: structural validators (ODM XSD) and Great Expectations suites."""

@@ -1,0 +1,1 @@
+"""CDISC standards knowledge: COSMoS biomedical concepts and CDASH CRF specializations."""

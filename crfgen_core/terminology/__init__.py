@@ -1,0 +1,1 @@
+"""NCI EVS CDISC Controlled Terminology: readers, lookup index, versioned store, refresh."""
