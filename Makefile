@@ -1,0 +1,49 @@
+# Plain entry points. Everything installs from requirements.lock (pinned, hashed) into .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export CRFGEN_DATA_DIR ?= $(CURDIR)/.data
+export GX_ANALYTICS_ENABLED := False
+export DAGSTER_DISABLE_TELEMETRY := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install demo test lint ui example lock clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+## Run the protocol job through Dagster on the bundled example (SQLite instance, bundled CT).
+demo: install
+	$(BIN)/python -m crfgen_dagster.demo
+
+## Lint, layering, types, then the whole test suite.
+test: install lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy crfgen_core
+
+## The Dagster UI on http://127.0.0.1:3000 (webserver + daemon, so the inbox sensor and schedules run).
+ui: install
+	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
+	$(BIN)/dg dev --host 127.0.0.1 --port 3000
+
+## Regenerate the bundled example protocol (DOCX and PDF) from crfgen_core/examples/example_study.py.
+example: install
+	$(BIN)/python -m crfgen_core.examples.build_example
+
+## Re-resolve the lock file after changing pyproject.toml dependencies.
+lock:
+	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev \
+	  --python-version 3.11 --generate-hashes --no-strip-extras -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .dagster_home .data .pytest_cache .mypy_cache .ruff_cache
