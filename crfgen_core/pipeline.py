@@ -15,7 +15,9 @@ from crfgen_core.terminology.bundled import load_bundled_ct
 from crfgen_core.terminology.ct_index import CTIndex
 
 
-def generate(protocol: Path, out_dir: Path, *, ct: CTIndex | None = None, overwrite: bool = False) -> PublishedPackage:
+def generate(
+    protocol: Path, out_dir: Path, *, ct: CTIndex | None = None, overwrite: bool = False
+) -> PublishedPackage:
     """Given a protocol file, write the complete CRF package to `out_dir` atomically; return its manifest."""
     parsed = read_protocol(protocol)
     design = design_crf(parsed, ct or load_bundled_ct(), load_bundled_standards())

@@ -19,8 +19,12 @@ CLI = [sys.executable, "-m", "crfgen_core.cli"]
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_generate_writes_a_valid_package(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "package"
-    result = subprocess.run([*CLI, "generate", str(example_protocol_path(fmt)), "--out", str(out)],  # type: ignore[arg-type]
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [*CLI, "generate", str(example_protocol_path(fmt)), "--out", str(out)],  # type: ignore[arg-type]
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert odm_xsd_errors(out / "odm.xml") == []
     manifest = json.loads((out / "manifest.json").read_text())
@@ -35,8 +39,12 @@ def test_generate_writes_a_valid_package(tmp_path: Path, fmt: str) -> None:
 def test_generate_refuses_to_overwrite_and_reports_bad_input(tmp_path: Path) -> None:
     out = tmp_path / "package"
     out.mkdir()
-    result = subprocess.run([*CLI, "generate", str(example_protocol_path("docx")), "--out", str(out)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [*CLI, "generate", str(example_protocol_path("docx")), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "already exists" in result.stderr
     empty = tmp_path / "empty.pdf"

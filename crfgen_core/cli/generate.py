@@ -19,5 +19,6 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     manifest = generate(args.protocol, args.out, overwrite=args.overwrite)
-    print(f"wrote {len(manifest.files)} files to {args.out} (study {manifest.study}, version {manifest.version})")
+    print(f"wrote {len(manifest.files)} files to {args.out}")
+    print(f"study {manifest.study}, version {manifest.version}")
     return 0

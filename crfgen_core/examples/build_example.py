@@ -76,9 +76,9 @@ def write_docx(path: Path) -> Path:
             soa.cell(r, c).text = value
     # The Treatment period spans five visit columns: a merged header cell, as real protocols have.
     soa.cell(0, 2).merge(soa.cell(0, 6)).text = "Treatment"
-    for r, row in enumerate(study.SOA_ROWS, len(study.VISIT_HEADER_ROWS)):
-        if row.footnote:
-            soa.cell(r, 0).paragraphs[0].add_run(row.footnote).font.superscript = True
+    for r, soa_row in enumerate(study.SOA_ROWS, len(study.VISIT_HEADER_ROWS)):
+        if soa_row.footnote:
+            soa.cell(r, 0).paragraphs[0].add_run(soa_row.footnote).font.superscript = True
     for marker, text in study.SOA_FOOTNOTES:
         document.add_paragraph(f"{marker}. {text}").runs[0].font.size = Pt(8)
     document.add_heading("Appendix 1 Clinical Laboratory Tests", level=1)
@@ -100,46 +100,74 @@ def write_pdf(path: Path) -> Path:
     landscape_size = landscape(A4)
     landscape_frame = Frame(30, 30, landscape_size[0] - 60, landscape_size[1] - 60, id="landscape")
     doc = BaseDocTemplate(str(path), pagesize=A4, title=study.TITLE, author="crfgen example")
-    doc.addPageTemplates([
-        PageTemplate(id="portrait", frames=[portrait_frame], pagesize=A4),
-        PageTemplate(id="landscape", frames=[landscape_frame], pagesize=landscape_size),
-    ])
-    grid_style = TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ])
+    doc.addPageTemplates(
+        [
+            PageTemplate(id="portrait", frames=[portrait_frame], pagesize=A4),
+            PageTemplate(id="landscape", frames=[landscape_frame], pagesize=landscape_size),
+        ]
+    )
+    grid_style = TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
     story: list[object] = [Paragraph("Clinical Study Protocol", styles["Title"])]
     for label, value in study.TITLE_PAGE:
         story.append(Paragraph(f"<b>{label}:</b> {value}", styles["Normal"]))
     story += [PageBreak(), Paragraph("1 Objectives and Endpoints", styles["Heading1"])]
     objectives = [["Objectives", "Endpoints"]]
     for level, objective, endpoint in study.OBJECTIVES:
-        objectives += [[level, ""], [Paragraph(objective, styles["Normal"]), Paragraph(endpoint, styles["Normal"])]]
+        objectives += [
+            [level, ""],
+            [Paragraph(objective, styles["Normal"]), Paragraph(endpoint, styles["Normal"])],
+        ]
     story.append(Table(objectives, colWidths=[230, 230], style=grid_style))
     story.append(Paragraph("2 Study Population", styles["Heading1"]))
-    for heading, criteria in (("2.1 Inclusion Criteria", study.INCLUSION), ("2.2 Exclusion Criteria", study.EXCLUSION)):
+    for heading, criteria in (
+        ("2.1 Inclusion Criteria", study.INCLUSION),
+        ("2.2 Exclusion Criteria", study.EXCLUSION),
+    ):
         story.append(Paragraph(heading, styles["Heading2"]))
         story += [Paragraph(f"{n}. {text}", styles["Normal"]) for n, text in enumerate(criteria, 1)]
-    story += [NextPageTemplate("landscape"), PageBreak(), Paragraph("3 Schedule of Activities", styles["Heading1"])]
+    story += [
+        NextPageTemplate("landscape"),
+        PageBreak(),
+        Paragraph("3 Schedule of Activities", styles["Heading1"]),
+    ]
     grid = _soa_grid()
-    soa_style = TableStyle([
-        *grid_style.getCommands(),
-        ("SPAN", (2, 0), (6, 0)),
-        ("ALIGN", (1, 0), (-1, -1), "CENTER"),
-        *[("FONTNAME", (0, r), (0, r), "Helvetica-Bold") for r, row in enumerate(study.SOA_ROWS, 4) if row.section],
-    ])
+    soa_style = TableStyle(
+        [
+            *grid_style.getCommands(),
+            ("SPAN", (2, 0), (6, 0)),
+            ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+            *[
+                ("FONTNAME", (0, r), (0, r), "Helvetica-Bold")
+                for r, row in enumerate(study.SOA_ROWS, 4)
+                if row.section
+            ],
+        ]
+    )
     grid[0][3:7] = ["", "", "", ""]
     cells: list[list[object]] = [list(row) for row in grid]
-    for r, row in enumerate(study.SOA_ROWS, len(study.VISIT_HEADER_ROWS)):
-        if row.footnote:
-            cells[r][0] = Paragraph(f"<font size=8>{row.label}<super>{row.footnote}</super></font>", styles["Normal"])
+    for r, soa_row in enumerate(study.SOA_ROWS, len(study.VISIT_HEADER_ROWS)):
+        if soa_row.footnote:
+            marked = f"<font size=8>{soa_row.label}<super>{soa_row.footnote}</super></font>"
+            cells[r][0] = Paragraph(marked, styles["Normal"])
     story.append(Table(cells, colWidths=[220] + [70] * 7, style=soa_style, repeatRows=4))
     story += [Spacer(1, 6)] + [
-        Paragraph(f"<font size=7>{marker}. {text}</font>", styles["Normal"]) for marker, text in study.SOA_FOOTNOTES
+        Paragraph(f"<font size=7>{marker}. {text}</font>", styles["Normal"])
+        for marker, text in study.SOA_FOOTNOTES
     ]
-    story += [NextPageTemplate("portrait"), PageBreak(), Paragraph("Appendix 1 Clinical Laboratory Tests", styles["Heading1"])]
-    labs = [["Panel", "Tests"]] + [[panel, Paragraph(tests, styles["Normal"])] for panel, tests in study.LAB_PANELS]
+    story += [
+        NextPageTemplate("portrait"),
+        PageBreak(),
+        Paragraph("Appendix 1 Clinical Laboratory Tests", styles["Heading1"]),
+    ]
+    labs = [["Panel", "Tests"]] + [
+        [panel, Paragraph(tests, styles["Normal"])] for panel, tests in study.LAB_PANELS
+    ]
     story.append(Table(labs, colWidths=[100, 360], style=grid_style))
     story.append(Paragraph(f"Vital signs: {study.VITAL_SIGNS}", styles["Normal"]))
     path.parent.mkdir(parents=True, exist_ok=True)

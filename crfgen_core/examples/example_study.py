@@ -58,7 +58,11 @@ SOA_ROWS = [
 
 SOA_FOOTNOTES = [
     ("a", "A complete physical examination at Screening; a symptom-directed examination thereafter."),
-    ("b", "Serum pregnancy test at Screening, urine pregnancy test thereafter, for women of childbearing potential."),
+    (
+        "b",
+        "Serum pregnancy test at Screening, urine pregnancy test thereafter, "
+        "for women of childbearing potential.",
+    ),
 ]
 
 INCLUSION = [
@@ -95,7 +99,13 @@ OBJECTIVES = [
 
 LAB_PANELS = [
     ("Hematology", "Hemoglobin, Hematocrit, Platelets, Leukocytes, Erythrocytes"),
-    ("Chemistry", "Alanine Aminotransferase, Aspartate Aminotransferase, Bilirubin, Creatinine, Glucose, Sodium, Potassium"),
+    (
+        "Chemistry",
+        "Alanine Aminotransferase, Aspartate Aminotransferase, Bilirubin, Creatinine, Glucose, Sodium, "
+        "Potassium",
+    ),
     ("Urinalysis", "Specific Gravity, pH, Protein, Glucose, Ketones"),
 ]
-VITAL_SIGNS = "Systolic blood pressure, diastolic blood pressure, pulse rate, body temperature, weight and height."
+VITAL_SIGNS = (
+    "Systolic blood pressure, diastolic blood pressure, pulse rate, body temperature, weight and height."
+)

@@ -60,7 +60,9 @@ class Item(Contract):
     mandatory: bool = False
     codelist_oid: str | None = None
     sdtm_target: str | None = None
-    sdtm_annotation: str | None = Field(default=None, description="aCRF annotation, e.g. 'VSORRES when VSTESTCD = SYSBP'")
+    sdtm_annotation: str | None = Field(
+        default=None, description="aCRF annotation, e.g. 'VSORRES when VSTESTCD = SYSBP'"
+    )
     test_code: str | None = Field(default=None, description="fixed --TESTCD for a test-per-item design")
     concept_id: str | None = None
     provenance: Provenance | None = None

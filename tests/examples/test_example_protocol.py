@@ -31,6 +31,7 @@ def test_bundled_files_match_the_generator(tmp_path: Path) -> None:
     assert [s.model_dump(exclude={"id"}) for s in fresh.schedules] == [
         s.model_dump(exclude={"id"}) for s in bundled.schedules
     ]
-    assert read_protocol(write_docx(tmp_path / "example_protocol.docx")).eligibility == read_protocol(
-        example_protocol_path("docx")
-    ).eligibility
+    assert (
+        read_protocol(write_docx(tmp_path / "example_protocol.docx")).eligibility
+        == read_protocol(example_protocol_path("docx")).eligibility
+    )

@@ -22,7 +22,9 @@ SHA = "a" * 64
 
 
 def _document() -> ProtocolDocument:
-    return ProtocolDocument(file_name="p.pdf", path="/x/p.pdf", sha256=SHA, format="pdf", size_bytes=10, pages=2)
+    return ProtocolDocument(
+        file_name="p.pdf", path="/x/p.pdf", sha256=SHA, format="pdf", size_bytes=10, pages=2
+    )
 
 
 def test_parsed_protocol_round_trips_through_json() -> None:
@@ -54,7 +56,11 @@ def test_design_lookup_by_oid() -> None:
     item = Item(oid="IT.VS.SYSBP", name="VSORRES", question="Systolic blood pressure?")
     form = Form(oid="F.VS", name="Vital Signs", item_groups=[ItemGroup(oid="IG.VS", name="VS", items=[item])])
     design = CRFDesign(
-        study_oid="ST.X", study_name="X", protocol_sha256=SHA, protocol_file="p.pdf", rule_set_version="1",
+        study_oid="ST.X",
+        study_name="X",
+        protocol_sha256=SHA,
+        protocol_file="p.pdf",
+        rule_set_version="1",
         forms=[form],
     )
     assert design.form("F.VS").item_groups[0].items[0].name == "VSORRES"
