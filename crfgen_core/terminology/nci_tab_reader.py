@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from pathlib import Path
 
-from crfgen_core.model.terminology import Codelist, CTPackage, Term
+from crfgen_core.model.terminology import CTPackage
+from crfgen_core.terminology.ct_index import PARENT, ROW_WIDTH, CTIndex, CTRow
+from crfgen_core.terminology.errors import CTFormatError
 
 # Column order as published by NCI EVS; a row with an empty "Codelist Code" is a codelist header.
 EXPECTED_HEADER = [
@@ -22,63 +22,62 @@ EXPECTED_HEADER = [
 ]
 
 
-class CTFormatError(ValueError):
-    """The file is not an NCI EVS CT publication we can read."""
+def looks_like_nci_tab(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf").startswith(b"Code\tCodelist Code\t")
 
 
-def _synonyms(raw: str) -> list[str]:
-    return [s.strip() for s in raw.split(";") if s.strip()]
+def parse_nci_tab_rows(text: str, source: str = "") -> list[CTRow]:
+    """Given the text of an NCI EVS tab-delimited CT file, return its checked rows (NCI uses no quoting)."""
+    lines = text.lstrip("\ufeff").split("\n")
+    header = lines[0].rstrip("\r").split("\t")
+    if [h.strip() for h in header[:ROW_WIDTH]] != EXPECTED_HEADER:
+        raise CTFormatError(source, f"not an NCI EVS tab-delimited CT file (header {header[:ROW_WIDTH]!r})")
+    rows: list[CTRow] = []
+    append = rows.append
+    for line_no, line in enumerate(lines[1:], start=2):
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not line.strip("\t "):
+            continue
+        row: list[str] = line.split("\t")
+        if len(row) != ROW_WIDTH:
+            if len(row) < ROW_WIDTH:
+                raise CTFormatError(source, f"line {line_no}: {len(row)} columns, expected {ROW_WIDTH}")
+            row = row[:ROW_WIDTH]
+        append(row)
+    codelists = {checked[0] for checked in rows if not checked[PARENT]}
+    for checked in rows:
+        if checked[PARENT] and checked[PARENT] not in codelists:
+            raise CTFormatError(source, f"term {checked[0]} names unknown codelist {checked[PARENT]}")
+    if not codelists:
+        raise CTFormatError(source, "no codelists in the file")
+    return rows
+
+
+def parse_nci_tab_index(text: str, package: str, version: str, source: str = "", sha256: str = "") -> CTIndex:
+    """Given the text of an NCI EVS tab-delimited CT file, return the lookup index over it (fast path)."""
+    return CTIndex.from_rows(package, version, source, sha256, parse_nci_tab_rows(text, source))
 
 
 def parse_nci_tab(text: str, package: str, version: str, source: str = "", sha256: str = "") -> CTPackage:
-    """Given the text of an NCI EVS tab-delimited CT file, return the CTPackage it describes."""
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader, None)
-    if header is None or [h.strip() for h in header[: len(EXPECTED_HEADER)]] != EXPECTED_HEADER:
-        raise CTFormatError(f"not an NCI EVS tab-delimited CT file (header {header!r})")
-    codelists: dict[str, Codelist] = {}
-    pending_terms: list[tuple[str, Term]] = []
-    for line_no, row in enumerate(reader, start=2):
-        if not row or not any(row):
-            continue
-        if len(row) < len(EXPECTED_HEADER):
-            raise CTFormatError(f"line {line_no}: {len(row)} columns, expected {len(EXPECTED_HEADER)}")
-        code, parent, extensible, name, value, synonyms, definition, preferred = row[:8]
-        if not parent:
-            codelists[code] = Codelist(
-                code=code,
-                name=name,
-                submission_value=value,
-                extensible=extensible.strip().lower() == "yes",
-                synonyms=_synonyms(synonyms),
-                definition=definition,
-                preferred_term=preferred,
-            )
-        else:
-            term = Term(
-                code=code,
-                submission_value=value,
-                synonyms=_synonyms(synonyms),
-                definition=definition,
-                preferred_term=preferred,
-            )
-            pending_terms.append((parent, term))
-    for parent, term in pending_terms:
-        if parent not in codelists:
-            raise CTFormatError(f"term {term.code} names unknown codelist {parent}")
-        codelists[parent].terms.append(term)
-    return CTPackage(
-        package=package, version=version, source=source, sha256=sha256, codelists=list(codelists.values())
-    )
+    """Given the text of an NCI EVS tab-delimited CT file, return the CTPackage contract it describes."""
+    return parse_nci_tab_index(text, package, version, source, sha256).package
 
 
 def read_nci_tab(path: Path, package: str, version: str) -> CTPackage:
     """Given a path to an NCI EVS tab-delimited CT file, return its CTPackage (sha256 of the bytes)."""
     data = path.read_bytes()
     return parse_nci_tab(
-        data.decode("utf-8-sig"),
+        decode_ct_text(data, str(path)),
         package=package,
         version=version,
         source=str(path),
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def decode_ct_text(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CTFormatError(source, f"not UTF-8 text at byte {exc.start}") from exc
