@@ -6,7 +6,12 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-from crfgen_core.ingest.errors import EmptyFileError, ProtocolReadError, UnsupportedFormatError
+from crfgen_core.ingest.errors import (
+    CorruptProtocolError,
+    EmptyFileError,
+    ProtocolReadError,
+    UnsupportedFormatError,
+)
 from crfgen_core.model.protocol import ProtocolDocument, ProtocolFormat
 
 PDF_MAGIC = b"%PDF-"
@@ -39,6 +44,10 @@ def sniff_format(path: Path) -> ProtocolFormat:
         except zipfile.BadZipFile as exc:
             raise UnsupportedFormatError(path, f"a damaged zip archive, not a readable DOCX ({exc})") from exc
         raise UnsupportedFormatError(path, "a zip archive without word/document.xml, not a DOCX")
+    if path.suffix.lower() in (".docx", ".docm"):
+        raise CorruptProtocolError(path, "named .docx but not a zip archive: the file is damaged or not Word")
+    if path.suffix.lower() == ".pdf":
+        raise CorruptProtocolError(path, "named .pdf but has no PDF header: the file is damaged or not a PDF")
     raise UnsupportedFormatError(path, "neither a PDF nor a DOCX (supported: .pdf, .docx)")
 
 

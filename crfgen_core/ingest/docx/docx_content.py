@@ -1,41 +1,239 @@
-"""Read a DOCX into body-ordered paragraphs and tables (walking-skeleton version)."""
+"""Read a DOCX into body-ordered paragraphs and tables: merged cells resolved, list numbers rebuilt."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from docx.table import Table
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
-from crfgen_core.ingest.errors import CorruptProtocolError
+from crfgen_core.ingest.docx.docx_numbering import ListLabel, Numbering
+from crfgen_core.ingest.docx.docx_package import PackageLimits, check_docx_package
+from crfgen_core.ingest.docx.docx_runs import paragraph_runs, paragraph_text
+from crfgen_core.ingest.errors import CorruptProtocolError, UnsupportedFormatError
+
+_HEADING_STYLE = re.compile(r"heading\s*(\d)\b", re.I)
+_PICTURE_TAGS = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
+
+
+@dataclass(frozen=True)
+class DocxParagraph:
+    """A body paragraph; `list_label` is the auto-number Word would print in front of it."""
+
+    text: str
+    style: str = ""
+    heading_level: int | None = None
+    list_label: ListLabel | None = None
+    has_picture: bool = False
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One grid column of one row. A merged cell appears in every grid column and row it covers."""
+
+    text: str
+    markers: tuple[str, ...] = ()  # superscript runs, usually footnote letters
+    first_col: int = 0  # grid column where the (horizontally merged) cell starts
+    span: int = 1
+    v_continued: bool = False  # covered by a vertical merge started above
+
+
+@dataclass
+class DocxTable:
+    """A Word table as a rectangular grid; `index` counts body tables (nested ones included) from 1."""
+
+    index: int
+    rows: list[list[GridCell]]
+    nested: bool = False
+
+    @property
+    def width(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    def texts(self) -> list[list[str]]:
+        return [[cell.text for cell in row] for row in self.rows]
+
+
+DocxBlock = DocxParagraph | DocxTable
 
 
 @dataclass
 class DocxContent:
-    """Paragraph texts and tables (rows of cell texts) in body order."""
+    """Paragraphs and tables in body order."""
 
-    paragraphs: list[str] = field(default_factory=list)
-    tables: list[list[list[str]]] = field(default_factory=list)
+    blocks: list[DocxBlock] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[DocxParagraph]:
+        return [block for block in self.blocks if isinstance(block, DocxParagraph)]
+
+    @property
+    def tables(self) -> list[DocxTable]:
+        return [block for block in self.blocks if isinstance(block, DocxTable)]
 
     @property
     def text(self) -> str:
-        return "\n".join(self.paragraphs)
+        """Paragraph texts with their list labels, one a line (tables left out)."""
+        lines = []
+        for paragraph in self.paragraphs:
+            label = paragraph.list_label.label if paragraph.list_label else ""
+            line = f"{label} {paragraph.text}".strip() if label and label != "•" else paragraph.text
+            if line:
+                lines.append(line)
+        return "\n".join(lines)
 
 
-def read_docx(path: Path) -> DocxContent:
-    """Given a DOCX path, return its paragraphs and tables in body order."""
+def read_docx(path: Path, limits: PackageLimits | None = None) -> DocxContent:
+    """Given a DOCX path, return its paragraphs and tables in body order; typed error if unreadable."""
+    check_docx_package(path, limits)
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise CorruptProtocolError(path, f"the DOCX cannot be opened ({exc})") from exc
-    content = DocxContent()
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            if block.text.strip():
-                content.paragraphs.append(block.text.strip())
-        elif isinstance(block, Table):
-            content.tables.append([[cell.text.strip() for cell in row.cells] for row in block.rows])
-    return content
+    except ValueError as exc:
+        raise UnsupportedFormatError(path, f"not a Word document python-docx can read ({exc})") from exc
+    reader = _BodyReader(document)
+    reader.read_blocks(document.iter_inner_content())
+    return reader.content
+
+
+class _BodyReader:
+    def __init__(self, document: Document) -> None:
+        self.content = DocxContent()
+        self.numbering = Numbering.from_element(_numbering_root(document))
+        self.table_count = 0
+        self.style_chains: dict[str, list[etree._Element | None]] = {}  # styles repeat on every paragraph
+
+    def read_blocks(self, blocks: object, nested: bool = False) -> None:
+        for block in blocks:  # type: ignore[attr-defined]
+            if isinstance(block, Paragraph):
+                self.content.blocks.append(self._paragraph(block))
+            elif isinstance(block, Table):
+                self._table(block, nested)
+
+    def _paragraph(self, paragraph: Paragraph) -> DocxParagraph:
+        p = paragraph._p
+        style = paragraph.style
+        style_name = (style.name or "") if style is not None else ""
+        if style_name not in self.style_chains:
+            self.style_chains[style_name] = _style_chain_ppr(style.element if style is not None else None)
+        chain = self.style_chains[style_name]
+        num_id, level = _num_pr([p.pPr, *chain])
+        label = self.numbering.next_label(num_id, level) if num_id else None
+        return DocxParagraph(
+            text=" ".join(paragraph_text(p).split()),
+            style=style_name,
+            heading_level=_heading_level([p.pPr, *chain], style_name),
+            list_label=label,
+            has_picture=any(True for tag in _PICTURE_TAGS for _ in p.iter(tag)),
+        )
+
+    def _table(self, table: Table, nested: bool) -> None:
+        self.table_count += 1
+        record = DocxTable(index=self.table_count, rows=[], nested=nested)
+        self.content.blocks.append(record)
+        inner: list[Table] = []
+        grid: list[list[GridCell]] = []
+        for tr in table._tbl.tr_lst:
+            row: list[GridCell] = []
+            before = _int_val(tr.trPr, "w:gridBefore") if tr.trPr is not None else 0
+            row.extend(GridCell(text="", first_col=i) for i in range(before))
+            for tc in tr.tc_lst:
+                cell = _Cell(tc, table)
+                inner.extend(cell.tables)
+                text, markers = _cell_text(cell)
+                start, span = len(row), max(tc.grid_span, 1)
+                continued = tc.vMerge == "continue"
+                if continued and len(grid) > 0 and start < len(grid[-1]):
+                    above = grid[-1][start]
+                    text, markers = above.text, above.markers
+                row.extend(GridCell(text, markers, start, span, continued) for _ in range(span))
+            grid.append(row)
+        width = max((len(row) for row in grid), default=0)
+        record.rows = [row + [GridCell(text="", first_col=i) for i in range(len(row), width)] for row in grid]
+        for table_inside in inner:
+            self._table(table_inside, nested=True)
+
+
+def _numbering_root(document: Document) -> etree._Element | None:
+    try:
+        element: etree._Element = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return None
+    return element
+
+
+def _int_val(parent: etree._Element | None, tag: str) -> int:
+    if parent is None:
+        return 0
+    child = parent.find(qn(tag))
+    value = child.get(qn("w:val")) if child is not None else None
+    return int(value) if value and value.isdigit() else 0
+
+
+def _num_pr(sources: list[etree._Element | None]) -> tuple[str, int]:
+    """Return (numId, ilvl) from the paragraph, else from its style chain; ("", 0) if not numbered."""
+    for source in sources:
+        if source is None:
+            continue
+        num_pr = source.find(qn("w:numPr"))
+        if num_pr is None:
+            continue
+        num_id = num_pr.find(qn("w:numId"))
+        if num_id is None:
+            continue
+        return num_id.get(qn("w:val"), ""), _int_val(num_pr, "w:ilvl")
+    return "", 0
+
+
+def _style_chain_ppr(style: etree._Element | None) -> list[etree._Element | None]:
+    """The w:pPr of a style and of the styles it is based on."""
+    chain: list[etree._Element | None] = []
+    seen: set[int] = set()
+    while style is not None and id(style) not in seen and len(chain) < 20:
+        seen.add(id(style))
+        chain.append(style.find(qn("w:pPr")))
+        based_on = style.find(qn("w:basedOn"))
+        parent = style.getparent()
+        if based_on is None or parent is None:
+            break
+        style_id = based_on.get(qn("w:val"))
+        style = next(
+            (s for s in parent.iterchildren(qn("w:style")) if s.get(qn("w:styleId")) == style_id), None
+        )
+    return chain
+
+
+def _heading_level(sources: list[etree._Element | None], style_name: str) -> int | None:
+    """Outline level from the paragraph or its styles (1-based), else a 'Heading N' style name."""
+    for source in sources:
+        if source is None:
+            continue
+        outline = source.find(qn("w:outlineLvl"))
+        if outline is not None:
+            value = outline.get(qn("w:val"), "9")
+            level = int(value) + 1 if value.isdigit() else 10
+            return level if level <= 9 else None
+    match = _HEADING_STYLE.search(style_name)
+    return int(match.group(1)) if match else None
+
+
+def _cell_text(cell: _Cell) -> tuple[str, tuple[str, ...]]:
+    """Cell text with superscript runs (footnote markers) taken out and returned apart."""
+    parts: list[str] = []
+    markers: list[str] = []
+    for paragraph in cell.paragraphs:
+        for run in paragraph_runs(paragraph._p):
+            if run.superscript and run.text.strip():
+                markers.extend(m for m in re.split(r"[,\s]+", run.text.strip()) if m)
+            else:
+                parts.append(run.text)
+        parts.append(" ")
+    return " ".join("".join(parts).split()), tuple(markers)
