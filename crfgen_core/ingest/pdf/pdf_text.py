@@ -28,7 +28,8 @@ def read_pdf_text(path: Path) -> PdfText:
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
-            raise EncryptedProtocolError(path, "the PDF is password-protected; send an unencrypted copy") from exc
+            reason = "the PDF is password-protected; send an unencrypted copy"
+            raise EncryptedProtocolError(path, reason) from exc
         raise CorruptProtocolError(path, f"the PDF cannot be opened ({message})") from exc
     try:
         pages = []

@@ -1,0 +1,112 @@
+"""Characters and ruling lines of one PDF page, read with pypdfium2.
+
+pdfplumber's own page parsing costs 0.3-0.5 s per dense SoA page (pdfminer in Python); a 17-page flow
+chart would then blow the speed budget. pdfium reads the same geometry in a few milliseconds, and the
+lattice algorithms of pdfplumber are reused on it (see ruled_tables.py).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+
+Direction = tuple[int, int]  # reading direction in PDF space (y up): (1, 0) upright, (0, 1) reads upward
+
+RULE_THICKNESS = 3.0  # a path thinner than this (pt) is a ruling line, not a filled area
+
+
+@dataclass(frozen=True)
+class PdfChar:
+    """One glyph: PDF coordinates (y up), baseline origin, effective font size, reading direction."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    origin_x: float
+    origin_y: float
+    size: float
+    direction: Direction
+
+
+@dataclass(frozen=True)
+class Segment:
+    """An axis-aligned ruling segment in PDF coordinates."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    width: float
+    height: float
+    chars: list[PdfChar]
+    segments: list[Segment]
+
+
+def read_page_geometry(page: pdfium.PdfPage) -> PageGeometry:
+    """Given an open pdfium page, return its glyphs and axis-aligned ruling segments."""
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    try:
+        chars = _read_chars(textpage)
+    finally:
+        textpage.close()
+    return PageGeometry(width=width, height=height, chars=chars, segments=_read_segments(page))
+
+
+def _read_chars(textpage: pdfium.PdfTextPage) -> list[PdfChar]:
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = pdfium_raw.FS_MATRIX()
+    chars: list[PdfChar] = []
+    handle = textpage.raw
+    for index in range(pdfium_raw.FPDFText_CountChars(handle)):
+        code = pdfium_raw.FPDFText_GetUnicode(handle, index)
+        if code < 32 or code in (0xFFFE, 0xFFFF):
+            continue  # line breaks pdfium generates: lines are rebuilt from positions
+        pdfium_raw.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
+        pdfium_raw.FPDFText_GetCharOrigin(handle, index, ox, oy)
+        scale = 1.0
+        direction: Direction = (1, 0)
+        if pdfium_raw.FPDFText_GetMatrix(handle, index, matrix):
+            scale = math.hypot(matrix.c, matrix.d) or 1.0
+            direction = _direction(matrix.a, matrix.b)
+        size = pdfium_raw.FPDFText_GetFontSize(handle, index) * scale
+        chars.append(PdfChar(chr(code), left.value, bottom.value, right.value, top.value,
+                             ox.value, oy.value, size, direction))
+    return chars
+
+
+def _direction(a: float, b: float) -> Direction:
+    if abs(a) >= abs(b):
+        return (1, 0) if a >= 0 else (-1, 0)
+    return (0, 1) if b > 0 else (0, -1)
+
+
+def _read_segments(page: pdfium.PdfPage) -> list[Segment]:
+    """Thin filled rectangles and stroked lines become segments; larger rectangles give their 4 sides."""
+    segments: list[Segment] = []
+    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=2):
+        x0, y0, x1, y1 = obj.get_bounds()
+        w, h = x1 - x0, y1 - y0
+        if w < RULE_THICKNESS and h < RULE_THICKNESS:
+            continue
+        if w < RULE_THICKNESS:
+            xm = (x0 + x1) / 2
+            segments.append(Segment(xm, y0, xm, y1))
+        elif h < RULE_THICKNESS:
+            ym = (y0 + y1) / 2
+            segments.append(Segment(x0, ym, x1, ym))
+        elif pdfium_raw.FPDFPath_CountSegments(obj.raw) <= 6:  # a plain rectangle: its outline
+            segments.extend([Segment(x0, y0, x1, y0), Segment(x0, y1, x1, y1),
+                             Segment(x0, y0, x0, y1), Segment(x1, y0, x1, y1)])
+    return segments

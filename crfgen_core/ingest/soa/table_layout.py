@@ -1,0 +1,125 @@
+"""One grid to a laid-out SoA table: header rows per column, label columns, visit columns, body rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crfgen_core.ingest.soa.grid import GridCell, SoaGrid
+from crfgen_core.ingest.soa.vocabulary import SoaVocabulary, soa_vocabulary
+
+MIN_TICKS = 3  # fewer ticks than this and the grid is not a schedule
+MIN_VISIT_COLUMNS = 2
+TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    label: str
+    label_markers: tuple[str, ...]
+    outer_label: str  # text of a label column left of the label (a row group), if any
+    values: list[GridCell]  # one per visit column; empty text = nothing scheduled
+
+
+@dataclass(frozen=True)
+class LaidOutTable:
+    """A grid split into per-column headers (top to bottom) and body rows."""
+
+    headers: list[list[str]]
+    header_markers: list[tuple[str, ...]]
+    rows: list[BodyRow]
+    grid: SoaGrid
+
+    @property
+    def has_header(self) -> bool:
+        return any(self.headers)
+
+
+def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None) -> LaidOutTable | None:
+    """Given a grid, return it laid out as an SoA table, or None if it does not look like one."""
+    vocab = vocabulary or soa_vocabulary()
+    rows = [[_split_marker(cell) for cell in row] for row in grid.rows]
+    if not rows or len(rows[0]) < 1 + MIN_VISIT_COLUMNS:
+        return None
+    width = len(rows[0])
+    tick_rows = [i for i, row in enumerate(rows) if any(_tick(c, vocab) for c in row[1:])]
+    if not tick_rows:
+        return None
+    first_body = tick_rows[0]
+    for i in range(1, first_body):  # a labelled row with nothing scheduled below a header is body
+        if rows[i][0].text and not any(c.text for c in rows[i][1:]) and any(
+                c.text for r in rows[:i] for c in r[1:]):
+            first_body = i
+            break
+    body = rows[first_body:]
+    first_visit = next(j for j in range(1, width) if any(_tick(row[j], vocab) for row in body))
+    header_rows = rows[:first_body]
+    # a label column sometimes carries the header's row names (Visit, Week): those do not start visits
+    other_columns = [j for j in range(first_visit, width)
+                     if vocab.is_non_visit_column(" ".join(r[j].text for r in header_rows))]
+    visit_columns = [j for j in range(first_visit, width) if j not in other_columns]
+    if header_rows:  # a body-only split (no header cell starts there) is not a visit of its own
+        visit_columns = [j for j in visit_columns
+                         if j == first_visit or any(r[j].text and not r[j].span_copy for r in header_rows)
+                         or not any(r[j].span_copy for r in header_rows)]
+    if len(visit_columns) < MIN_VISIT_COLUMNS:
+        return None
+    ticks = sum(1 for row in body for j in visit_columns if _tick(row[j], vocab))
+    if ticks < MIN_TICKS:
+        return None
+    headers: list[list[str]] = []
+    header_markers: list[tuple[str, ...]] = []
+    for j in visit_columns:
+        texts: list[str] = []
+        markers: list[str] = []
+        for row in header_rows:
+            cell = row[j]
+            if cell.text and (not texts or texts[-1] != cell.text):
+                texts.append(cell.text)
+            markers.extend(cell.markers)
+        headers.append(texts)
+        header_markers.append(tuple(dict.fromkeys(markers)))
+    body_rows: list[BodyRow] = []
+    for row in body:
+        label_cells = [c for c in row[:first_visit] if c.text and not c.span_copy]
+        if not label_cells:
+            if body_rows and any(row[j].text for j in visit_columns):
+                body_rows[-1] = _continue_row(body_rows[-1], [row[j] for j in visit_columns])
+            continue
+        label = label_cells[-1]
+        outer = " ".join(c.text for c in label_cells[:-1])
+        stops = sorted([*visit_columns, *other_columns])
+        values = [_column_value(row, j, stops, width) for j in visit_columns]
+        if all(v.span_copy and v.text == label.text for v in values):
+            values = [GridCell() for _ in values]  # a section row drawn across the whole table
+        body_rows.append(BodyRow(label.text, label.markers, outer, values))
+    return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid)
+
+
+def _column_value(row: list[GridCell], j: int, stops: list[int], width: int) -> GridCell:
+    """The cell of visit column j, taking body-only splits up to the next column start into account."""
+    following = [k for k in stops if k > j]
+    end = following[0] if following else width
+    for k in range(j, end):
+        if row[k].text and (k == j or not row[k].span_copy):
+            return row[k]
+    return GridCell()
+
+
+def _tick(cell: GridCell, vocab: SoaVocabulary) -> bool:
+    return not cell.span_copy and vocab.is_tick(cell.text)
+
+
+def _split_marker(cell: GridCell) -> GridCell:
+    """A tick written with a plain trailing footnote letter (Xa, x b,c) becomes the tick plus markers."""
+    match = TRAILING_MARKER.match(cell.text)
+    if not match:
+        return cell
+    extra = tuple(m.strip() for m in match.group("markers").split(","))
+    return GridCell(match.group("text"), tuple(dict.fromkeys(cell.markers + extra)), cell.span_copy)
+
+
+def _continue_row(row: BodyRow, values: list[GridCell]) -> BodyRow:
+    """A body row without a label continues the row above (a cell split by a page-internal rule)."""
+    merged = [old if old.text else new for old, new in zip(row.values, values, strict=True)]
+    return BodyRow(row.label, row.label_markers, row.outer_label, merged)

@@ -1,0 +1,51 @@
+"""SoA vocabulary (what a tick, a visit header, a comment column, an SoA title look like), from data/."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TERMS_FILE = Path(__file__).parent / "data" / "soa_terms.csv"
+
+
+@dataclass(frozen=True)
+class SoaVocabulary:
+    tick: tuple[re.Pattern[str], ...]
+    mark: tuple[re.Pattern[str], ...]
+    visit: tuple[re.Pattern[str], ...]
+    non_visit_column: tuple[re.Pattern[str], ...]
+    title: tuple[re.Pattern[str], ...]
+
+    def is_tick(self, text: str) -> bool:
+        """Given a cell's text, say whether it is a tick (X, x, P, a check symbol), the surest SoA sign."""
+        value = text.strip()
+        return bool(value) and any(p.search(value) for p in self.tick)
+
+    def is_mark(self, text: str) -> bool:
+        """Given a cell's text, say whether it schedules something (a tick, an arrow, a time list...)."""
+        value = text.strip()
+        return self.is_tick(value) or (bool(value) and any(p.search(value) for p in self.mark))
+
+    def is_visit_like(self, text: str) -> bool:
+        value = text.strip()
+        return bool(value) and any(p.search(value) for p in self.visit)
+
+    def is_non_visit_column(self, header: str) -> bool:
+        return any(p.search(header.strip()) for p in self.non_visit_column)
+
+    def is_title(self, text: str) -> bool:
+        return any(p.search(text) for p in self.title)
+
+
+@lru_cache(maxsize=1)
+def soa_vocabulary() -> SoaVocabulary:
+    """Return the vocabulary loaded from data/soa_terms.csv (read once)."""
+    kind_names = ("tick", "mark", "visit", "non_visit_column", "title")
+    kinds: dict[str, list[re.Pattern[str]]] = {k: [] for k in kind_names}
+    with TERMS_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            kinds[row["kind"]].append(re.compile(row["pattern"], re.IGNORECASE))
+    return SoaVocabulary(**{k: tuple(v) for k, v in kinds.items()})

@@ -1,0 +1,63 @@
+"""SoA extraction on real corpus PDFs: structural facts checked by reading the PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crfgen_core.ingest.pdf import extract_pdf_schedules, read_pdf_text
+from crfgen_core.model.protocol import Schedule
+
+pytestmark = pytest.mark.shared
+
+
+def _schedules(path: Path) -> list[Schedule]:
+    schedules, warnings = extract_pdf_schedules(path, read_pdf_text(path))
+    assert not warnings
+    return schedules
+
+
+def test_lzzt_schedule_split_over_pages_53_54_is_one_schedule(corpus_dir: Path) -> None:
+    schedules = _schedules(corpus_dir / "cdisc_pilot_lzzt" / "CDISC_Pilot_Study.pdf")
+    assert len(schedules) == 1
+    schedule = schedules[0]
+    assert {53, 54} <= set(schedule.pages)
+    labels = [v.label for v in schedule.visits]
+    # visits 1-8 (with the empty visit-6 column) on p53, 9-13, ET, RT on p54
+    assert labels[:5] == ["1", "2", "3", "4", "5"] and labels[-2:] == ["ET", "RT"]
+    assert len(labels) == 15
+    assert schedule.visits[0].headers == ["1", "-2"]
+    activities = {a.label: a for a in schedule.activities}
+    assert 25 <= len(activities) <= 32
+    assert {"Informed consent", "ADAS-Cog", "Adverse events", "TTS Acceptability Survey"} <= set(activities)
+    hba1c = activities["Hemoglobin A1C"]
+    cell = next(c for c in schedule.cells if c.activity == hba1c.id)
+    assert cell.text == "X" and cell.footnotes == ["a"]  # "Xa": the marker is taken apart
+    practice = [c for c in schedule.cells if c.activity == activities["ADAS-Cog"].id]
+    assert practice[0].text == "P"
+
+
+def test_roche_three_appendix_tables_stay_three_schedules(corpus_dir: Path) -> None:
+    schedules = _schedules(corpus_dir / "roche_nct04320615_covid" / "Roche_NCT04320615_COVID.pdf")
+    assert len(schedules) == 3
+    assert [s.pages[0] for s in schedules] == sorted(s.pages[0] for s in schedules)
+    assert all(s.pages[0] >= 77 and s.pages[-1] <= 85 for s in schedules)
+    first = schedules[0]
+    labels = {a.label for a in first.activities}
+    assert {"Informed consent", "Vital signs", "Serum PK"} <= labels
+    # superscript markers are separated from labels ("Vital signsh" in the plain text)
+    vital = next(a for a in first.activities if a.label == "Vital signs")
+    assert vital.footnotes
+    assert "Central Labs" not in labels  # a section row
+    assert any(a.group == "Central Labs" for a in first.activities)
+    assert {c.text for c in first.cells} >= {"x"}  # lower-case ticks kept as written
+    assert len(schedules[1].visits) >= 26  # Days 3-28 plus completion/discontinuation
+
+
+def test_table_of_contents_mentions_do_not_make_schedules(corpus_dir: Path) -> None:
+    path = corpus_dir / "kalvista_nct05259917_angioedema" / "KalVista_NCT05259917_Angioedema.pdf"
+    schedules = _schedules(path)
+    assert len(schedules) == 1
+    assert all(page >= 17 for page in schedules[0].pages)
+    assert len(schedules[0].visits) == 6
