@@ -6,9 +6,16 @@ import csv
 from pathlib import Path
 
 from crfgen_core.model.design import CRFDesign
+from crfgen_core.render.acrf_html import write_acrf_html
+from crfgen_core.render.acrf_pdf import write_acrf_pdf
+from crfgen_core.render.crf_book_docx import write_crf_book
+from crfgen_core.render.crf_layout import build_layout
 from crfgen_core.render.odm_1_3_2 import write_odm
+from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
+from crfgen_core.render.study_identity import study_identity
 
 MAPPING_COLUMNS = ["activity", "schedule", "concept_id", "domain", "form", "confidence", "reason"]
+LOW_CONFIDENCE = 0.6  # below this a mapping is listed in review.md even when the mapper decided
 
 
 def write_mapping_csv(design: CRFDesign, path: Path) -> Path:
@@ -17,26 +24,75 @@ def write_mapping_csv(design: CRFDesign, path: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(MAPPING_COLUMNS)
         for row in design.mappings:
-            writer.writerow([row.activity, row.schedule, row.concept_id or "", row.domain or "", row.form or "",
-                             f"{row.confidence:.2f}", row.reason])
+            writer.writerow(
+                [
+                    row.activity,
+                    row.schedule,
+                    row.concept_id or "",
+                    row.domain or "",
+                    row.form or "",
+                    f"{row.confidence:.2f}",
+                    row.reason,
+                ]
+            )
     return path
 
 
-def write_review(design: CRFDesign, path: Path) -> Path:
-    """Given a design, write review.md: what the generator could not decide."""
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def review_markdown(design: CRFDesign) -> str:
+    """Given a design, return review.md: identity, undecided activities with candidates, weak mappings."""
     lines = [f"# Review report: {design.study_name}", ""]
+    lines.extend(f"- {label}: {value}" for label, value in study_identity(design).lines)
+    lines += ["", "## Activities that need a decision", ""]
     if not design.review:
         lines.append("Every SoA activity was mapped.")
     for entry in design.review:
-        lines.append(f"- **{entry.activity}** ({entry.schedule}): {entry.reason}")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        where = f" ({entry.schedule})" if entry.schedule else ""
+        candidates = f" Candidates: {', '.join(entry.candidates)}." if entry.candidates else ""
+        lines.append(f"- **{_md(entry.activity)}**{where}: {_md(entry.reason)}.{candidates}")
+    reviewed = {(entry.activity, entry.schedule) for entry in design.review}
+    weak = [
+        row
+        for row in design.mappings
+        if (row.kind == "unmapped" or row.confidence < LOW_CONFIDENCE)
+        and (row.activity, row.schedule) not in reviewed
+    ]
+    lines += ["", f"## Unmapped or low-confidence mappings (confidence < {LOW_CONFIDENCE:.2f})", ""]
+    if not weak:
+        lines.append("None beyond the list above.")
+    else:
+        lines += [
+            "| activity | schedule | domain | form | confidence | reason | candidates |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines.extend(
+            f"| {_md(r.activity)} | {r.schedule} | {r.domain or ''} | {_md(r.form or '')} | "
+            f"{r.confidence:.2f} | {_md(r.reason)} | {_md(', '.join(r.candidates))} |"
+            for r in weak
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write_review(design: CRFDesign, path: Path) -> Path:
+    """Given a design, write review.md and return the path."""
+    path.write_text(review_markdown(design), encoding="utf-8")
     return path
 
 
 def render_package(design: CRFDesign, out_dir: Path) -> list[Path]:
     """Given a design and an existing directory, write every output file and return their paths."""
+    layout = build_layout(design)
     return [
         write_odm(design, out_dir / "odm.xml"),
+        write_acrf_html(layout, out_dir / "acrf.html"),
+        write_acrf_pdf(layout, out_dir / "acrf.pdf"),
+        write_acrf_html(layout, out_dir / "acrf_blank.html", annotated=False),
+        write_acrf_pdf(layout, out_dir / "acrf_blank.pdf", annotated=False),
+        write_crf_book(layout, out_dir / "crf_book.docx"),
+        write_redcap_dictionary(layout, out_dir / "redcap_data_dictionary.csv"),
         write_mapping_csv(design, out_dir / "mapping.csv"),
         write_review(design, out_dir / "review.md"),
     ]

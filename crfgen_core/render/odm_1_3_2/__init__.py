@@ -1,5 +1,5 @@
 """CDISC ODM 1.3.2 writer."""
 
-from crfgen_core.render.odm_1_3_2.odm_writer import write_odm
+from crfgen_core.render.odm_1_3_2.odm_writer import build_odm, odm_bytes, write_odm
 
-__all__ = ["write_odm"]
+__all__ = ["build_odm", "odm_bytes", "write_odm"]

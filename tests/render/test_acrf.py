@@ -1,0 +1,81 @@
+"""Annotated CRF: HTML and PDF carry the CDISC aCRF annotations; the blank variant carries none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from design_fixture import fixture_design
+
+from crfgen_core.render.acrf_html import acrf_html
+from crfgen_core.render.acrf_pdf import write_acrf_pdf
+from crfgen_core.render.crf_layout import build_layout, item_annotation
+from crfgen_core.render.errors import MissingCodelistError
+
+
+def test_annotated_html_has_domain_boxes_variables_and_not_submitted() -> None:
+    html = acrf_html(build_layout(fixture_design()))
+    assert '<div class="domain-box">VS (Vital Signs)</div>' in html
+    assert '<span class="sdtm">VSORRES when VSTESTCD = SYSBP</span>' in html
+    assert '<span class="sdtm not-submitted">[NOT SUBMITTED]</span>' in html
+    assert html.count('class="choice"') == 3 + 2 + 3 + 2  # POSITION, NY (IE), AESEV, NY (AE)
+    assert "DD / MMM / YYYY" in html
+    assert "sdtm 2025-03-25" in html and "0" * 63 + "1" in html and "@page" in html
+
+
+def test_blank_html_has_no_annotations() -> None:
+    html = acrf_html(build_layout(fixture_design()), annotated=False)
+    assert "domain-box" not in html.split("</style>")[1]
+    assert "VSORRES" not in html and "[NOT SUBMITTED]" not in html
+    assert "Systolic blood pressure (mmHg)" in html
+
+
+def test_annotation_is_built_from_target_and_test_code_when_not_given() -> None:
+    sysbp = fixture_design().forms[0].item_groups[0].items[1]
+    assert sysbp.sdtm_annotation is None
+    assert item_annotation(sysbp, "VS") == "VSORRES when VSTESTCD = SYSBP"
+
+
+def test_missing_codelist_is_a_typed_error() -> None:
+    design = fixture_design()
+    try:
+        build_layout(design.model_copy(update={"codelists": []}))
+    except MissingCodelistError as error:
+        assert "CL.POSITION" in str(error)
+    else:
+        raise AssertionError("expected MissingCodelistError")
+
+
+def _outline(pdf: pdfium.PdfDocument) -> list[tuple[int, str, int]]:
+    return [(b.level, b.get_title(), b.get_dest().get_index()) for b in pdf.get_toc()]  # type: ignore[union-attr]
+
+
+def test_pdf_has_one_page_per_form_and_bookmarks_by_form_and_visit(tmp_path: Path) -> None:
+    pdf = pdfium.PdfDocument(write_acrf_pdf(build_layout(fixture_design()), tmp_path / "acrf.pdf"))
+    assert len(pdf) == 4  # cover + 3 short forms
+    outline = _outline(pdf)
+    assert outline[:5] == [
+        (0, "Cover", 0),
+        (0, "Forms", 1),
+        (1, "Vital Signs", 1),
+        (1, "Inclusion/Exclusion Criteria", 2),
+        (1, "Adverse Events", 3),
+    ]
+    visits = outline[5:]
+    assert visits[:4] == [
+        (0, "Visits", 1),
+        (1, "Screening", 1),
+        (2, "Vital Signs", 1),
+        (2, "Inclusion/Exclusion Criteria", 2),
+    ]
+    assert (1, "Log forms (any time)", 3) in visits and visits[-1] == (2, "Adverse Events", 3)
+    page = pdf[1].get_textpage().get_text_range()
+    assert "VS (Vital Signs)" in page and "VSORRES when VSTESTCD =" in page
+
+
+def test_blank_pdf_has_the_questions_without_annotations(tmp_path: Path) -> None:
+    pdf = pdfium.PdfDocument(
+        write_acrf_pdf(build_layout(fixture_design()), tmp_path / "b.pdf", annotated=False)
+    )
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    assert "Systolic blood pressure" in text and "VSORRES" not in text and "NOT SUBMITTED" not in text

@@ -1,0 +1,142 @@
+"""ODM 1.3.2: valid against the official XSD, loadable by odmlib, stable OIDs, XSD element order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from design_fixture import fixture_design
+from lxml import etree
+from odmlib.loader import ODMLoader
+from odmlib.odm_loader import XMLODMLoader
+
+from crfgen_core.model.design import CRFDesign
+from crfgen_core.quality.odm_xsd import odm_xsd_errors
+from crfgen_core.render.errors import DuplicateOIDError, MissingCodelistError
+from crfgen_core.render.odm_1_3_2 import build_odm, write_odm
+from crfgen_core.render.odm_1_3_2.odm_writer import ODM_NS
+from crfgen_core.xml_safety import safe_parser
+
+NS = {"odm": ODM_NS}
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _write(design: CRFDesign, tmp_path: Path) -> Path:
+    return write_odm(design, tmp_path / "odm.xml", CREATED)
+
+
+def test_fixture_odm_is_valid_against_the_official_xsd(tmp_path: Path) -> None:
+    assert odm_xsd_errors(_write(fixture_design(), tmp_path)) == []
+
+
+def test_odmlib_loads_forms_items_and_codelists_back(tmp_path: Path) -> None:
+    design = fixture_design()
+    loader = ODMLoader(XMLODMLoader(model_package="odm_1_3_2", ns_uri=ODM_NS))
+    loader.open_odm_document(str(_write(design, tmp_path)))
+    mdv = loader.MetaDataVersion()
+    assert [f.OID for f in mdv.FormDef] == [f.oid for f in design.forms]
+    items = {i.OID: i for i in mdv.ItemDef}
+    assert set(items) == {i.oid for f in design.forms for g in f.item_groups for i in g.items}
+    sysbp = items["IT.VS.VSORRES.SYSBP"]
+    assert sysbp.DataType == "integer"
+    assert sysbp.Question.TranslatedText[0]._content == "Systolic blood pressure (mmHg)"
+    assert {(a.Context, a.Name) for a in sysbp.Alias} >= {
+        ("CDASH", "VSORRES_SYSBP"),
+        ("SDTM", "VSORRES when VSTESTCD = SYSBP"),
+    }
+    assert items["IT.AE.AESEV"].CodeListRef.CodeListOID == "CL.AESEV"
+    codelists = {c.OID: c for c in mdv.CodeList}
+    assert set(codelists) == {"CL.NY", "CL.POSITION", "CL.AESEV"}
+    severity = codelists["CL.AESEV"]
+    assert [
+        (c.CodedValue, c.Decode.TranslatedText[0]._content, c.Alias[0].Name) for c in severity.CodeListItem
+    ] == [("MILD", "Mild", "C41338"), ("MODERATE", "Moderate", "C41339"), ("SEVERE", "Severe", "C41340")]
+    assert [a.Name for a in severity.Alias if a.Context == "nci:ExtCodeID"] == ["C66769"]
+    schedule = {s.OID: [r.FormOID for r in s.FormRef] for s in mdv.StudyEventDef}
+    assert schedule["SE.SCREENING"] == ["F.VS", "F.IE"]
+    assert schedule["SE.LOG_FORMS"] == ["F.AE"]  # the AE log form is reachable in an EDC
+
+
+def test_item_def_children_follow_the_xsd_sequence() -> None:
+    order = [
+        "Description",
+        "Question",
+        "ExternalQuestion",
+        "MeasurementUnitRef",
+        "RangeCheck",
+        "CodeListRef",
+        "Role",
+        "Alias",
+    ]
+    for item_def in build_odm(fixture_design(), CREATED).iterfind(".//odm:ItemDef", NS):
+        tags = [etree.QName(child).localname for child in item_def]
+        assert tags == sorted(tags, key=order.index)
+
+
+def test_empty_visit_label_still_gives_a_named_study_event() -> None:
+    root = build_odm(fixture_design(), CREATED)
+    event = root.find(".//odm:StudyEventDef[@OID='SE.V4']", NS)
+    assert event is not None and event.get("Name") == "Visit 4"
+    for element in root.iter():
+        assert all(value.strip() for value in element.attrib.values()), etree.QName(element).localname
+
+
+def test_oids_do_not_depend_on_run_order() -> None:
+    design = fixture_design()
+    reordered = design.model_copy(
+        update={"forms": list(reversed(design.forms)), "codelists": list(reversed(design.codelists))}
+    )
+
+    def oids(d: CRFDesign) -> set[str]:
+        return {e.get("OID") or "" for e in build_odm(d, CREATED).iter() if e.get("OID")}
+
+    assert oids(design) == oids(reordered)
+    first, second = (etree.tostring(build_odm(fixture_design(), CREATED)) for _ in range(2))
+    assert first == second
+
+
+def test_provenance_and_versions_are_carried() -> None:
+    root = build_odm(fixture_design(), CREATED)
+    description = root.find(".//odm:MetaDataVersion", NS).get("Description")  # type: ignore[union-attr]
+    assert "sdtm 2025-03-25" in description and "COSMoS 2025-12-31" in description
+    assert "xyz_001_protocol.pdf" in description and "0" * 63 + "1" in description
+    provenance = root.find(".//odm:ItemDef[@OID='IT.VS.VSDAT']/odm:Alias[@Context='crfgen:provenance']", NS)
+    assert provenance is not None and "page=12" in provenance.get("Name", "")
+
+
+def test_duplicate_form_oid_is_a_typed_error() -> None:
+    design = fixture_design()
+    clash = design.model_copy(
+        update={"forms": [*design.forms, design.forms[1].model_copy(update={"name": "X"})]}
+    )
+    with pytest.raises(DuplicateOIDError, match=r"F\.IE"):
+        build_odm(clash)
+
+
+def test_missing_codelist_is_a_typed_error() -> None:
+    design = fixture_design()
+    with pytest.raises(MissingCodelistError, match=r"CL\.NY"):
+        build_odm(design.model_copy(update={"codelists": [c for c in design.codelists if c.oid != "CL.NY"]}))
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "example",
+    [
+        "jmangori_test_trial/CDISC_ODM_1.3.2_example.xml",
+        "cdisc_odm_examples/Hypercholesterolemia_CV_Risk_factors_FH_CRF_1_3_2.xml",
+    ],
+)
+def test_real_edc_files_use_the_same_shape(shared_dir: Path, example: str, tmp_path: Path) -> None:
+    """Every element kind a real ODM CRF puts in MetaDataVersion, in the same relative order, we do too."""
+
+    def mdv_kinds(path: Path) -> list[str]:
+        tree = etree.parse(str(path), safe_parser())
+        mdv = tree.find(".//odm:MetaDataVersion", NS)
+        assert mdv is not None
+        return list(dict.fromkeys(etree.QName(child).localname for child in mdv))
+
+    ours = mdv_kinds(_write(fixture_design(), tmp_path))
+    theirs = [k for k in mdv_kinds(shared_dir / "interop" / "odm_crf" / example) if k in ours]
+    assert [k for k in ours if k in theirs] == theirs
