@@ -8,7 +8,7 @@ export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint ui example lock clean
+.PHONY: install demo test lint ui example lock db-check image clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,22 @@ ui: install
 example: install
 	$(BIN)/python -m crfgen_core.examples.build_example
 
-## Re-resolve the lock file after changing pyproject.toml dependencies.
+## Re-resolve the lock files after changing pyproject.toml dependencies (the image uses the runtime one,
+## constrained to the same versions as the development lock).
 lock:
-	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev \
-	  --python-version 3.11 --generate-hashes --no-strip-extras -o requirements.lock
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
+	  --no-strip-extras -o requirements.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-strip-extras \
+	  -c requirements.lock -o requirements-runtime.lock
+
+## Deployment checks: storage, schema migrated, data directory writable, CT current.
+db-check: install
+	$(BIN)/crf-gen db-check
+
+## The production image (needs a Docker engine).
+image:
+	docker build -f deploy/Dockerfile -t protocol-to-crf-generator:dev .
 
 clean:
 	rm -rf $(VENV) .dagster_home .data .pytest_cache .mypy_cache .ruff_cache

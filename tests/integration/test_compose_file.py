@@ -1,0 +1,164 @@
+"""deploy/: the compose file, the Dockerfile and the instance config agree with each other.
+
+No Docker engine here, so the compose file is interpolated the way Compose does it (from
+deploy/.env.example) and validated against the Compose Specification schema; `docker compose config`
+runs too where the compose plugin exists.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = REPO_ROOT / "deploy"
+COMPOSE_SCHEMA = Path(__file__).parent / "data" / "compose_spec.json"
+APP_SERVICES = ("user_code", "webserver", "daemon")
+# ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}; $$ is a literal $.
+INTERPOLATION = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
+
+
+def env_example() -> dict[str, str]:
+    values = {}
+    for line in (DEPLOY / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def interpolate(text: str, env: dict[str, str]) -> str:
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, op, arg = match.group("name"), match.group("op"), match.group("arg")
+        value = env.get(name)
+        if op in (":-", "-"):
+            return value if value or (op == "-" and value is not None) else arg
+        if op in (":?", "?") and not value:
+            raise KeyError(f"{name}: {arg}")
+        if value is None:
+            raise KeyError(f"{name} is used without a default and is not in .env.example")
+        return value
+
+    return INTERPOLATION.sub(substitute, text)
+
+
+def compose(env: dict[str, str] | None = None) -> dict[str, Any]:
+    text = (DEPLOY / "docker-compose.yml").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = yaml.safe_load(interpolate(text, env_example() if env is None else env))
+    return loaded
+
+
+def test_compose_file_matches_the_compose_specification() -> None:
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft201909Validator(schema).iter_errors(compose()), key=str)
+    assert errors == [], "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+def test_schema_check_rejects_a_misspelt_key() -> None:
+    spec = compose()
+    spec["services"]["webserver"]["healthcheck"]["intervall"] = "30s"
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    assert not jsonschema.Draft201909Validator(schema).is_valid(spec)
+
+
+def test_required_settings_fail_fast_when_missing() -> None:
+    without_password = {k: v for k, v in env_example().items() if k != "DAGSTER_PG_PASSWORD"}
+    with pytest.raises(KeyError, match="DAGSTER_PG_PASSWORD"):
+        compose(without_password)
+    without_version = {k: v for k, v in env_example().items() if k != "VERSION"}
+    with pytest.raises(KeyError, match="VERSION"):
+        compose(without_version)
+
+
+def test_services_image_healthchecks_and_volumes() -> None:
+    spec = compose()
+    services = spec["services"]
+    assert set(services) == {"postgres", *APP_SERVICES}
+    env = env_example()
+    image = f"ghcr.io/{env['GHCR_ORG']}/protocol-to-crf-generator:{env['VERSION']}"
+    assert {services[name]["image"] for name in APP_SERVICES} == {image}
+
+    health = {name: " ".join(service["healthcheck"]["test"]) for name, service in services.items()}
+    assert "pg_isready" in health["postgres"]
+    assert "/server_info" in health["webserver"]
+    assert "grpc-health-check -p 4000" in health["user_code"]
+    assert "dagster-daemon liveness-check" in health["daemon"]
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+
+    data_mounts = {volume.split(":")[1] for volume in services["user_code"]["volumes"]}
+    assert {"/data/inbox", "/data/outbox", "/data/quarantine", "/data/ct"} <= data_mounts
+    assert services["postgres"]["volumes"] == ["postgres_data:/var/lib/postgresql/data"]
+    # The UI is published on loopback only (docs/security.md).
+    assert services["webserver"]["ports"] == ["127.0.0.1:3000:3000"]
+
+
+def test_every_instance_setting_reaches_every_dagster_service() -> None:
+    """Each `{env: X}` in deploy/dagster.yaml is set by compose or by the image, in all three services."""
+    needed = set(
+        re.findall(r"\{env:\s*([A-Z0-9_]+)\}", (DEPLOY / "dagster.yaml").read_text(encoding="utf-8"))
+    )
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    image_env = set(re.findall(r"^\s*(?:ENV\s+)?([A-Z][A-Z0-9_]+)=", dockerfile, flags=re.MULTILINE))
+    services = compose()["services"]
+    for name in APP_SERVICES:
+        missing = needed - set(services[name]["environment"]) - image_env
+        assert not missing, f"{name} lacks {sorted(missing)}"
+
+
+def test_workspace_points_at_the_code_server_service() -> None:
+    workspace = yaml.safe_load((DEPLOY / "workspace.yaml").read_text(encoding="utf-8"))
+    [entry] = workspace["load_from"]
+    command = compose()["services"]["user_code"]["command"]
+    assert entry["grpc_server"]["host"] == "user_code"
+    assert str(entry["grpc_server"]["port"]) == command[command.index("-p") + 1]
+    assert command[command.index("-m") + 1] == "crfgen_dagster.definitions"
+
+
+def test_dockerfile_is_multi_stage_locked_and_runs_as_non_root() -> None:
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    stages = re.split(r"^FROM\s", text, flags=re.MULTILINE)[1:]
+    assert len(stages) == 2
+    builder, final = stages
+    assert "--require-hashes" in builder and "/requirements.lock" in builder
+    # Locked dependencies are installed before the project source is copied (cheap rebuilds).
+    assert builder.index("--require-hashes") < builder.index("COPY crfgen_core")
+    assert "build-essential" not in final and "apt-get install" not in final
+    assert "COPY --from=builder /opt/venv /opt/venv" in final
+    user = re.findall(r"^USER\s+(\S+)", final, flags=re.MULTILINE)
+    assert user and user[-1] not in ("root", "0")
+
+
+@pytest.mark.skipif(
+    shutil.which("docker") is None
+    or subprocess.run(["docker", "compose", "version"], capture_output=True).returncode != 0,
+    reason="the docker compose plugin is not installed here",
+)
+def test_docker_compose_config_accepts_the_file(tmp_path: Path) -> None:
+    shutil.copyfile(DEPLOY / ".env.example", tmp_path / ".env")
+    done = subprocess.run(
+        [
+            "docker",
+            "compose",
+            "--env-file",
+            str(tmp_path / ".env"),
+            "-f",
+            str(DEPLOY / "docker-compose.yml"),
+            "config",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
