@@ -1,104 +1,275 @@
-"""Build a CRFDesign from a ParsedProtocol (walking-skeleton version: keyword table, one item per form)."""
+"""Build the CRFDesign from a ParsedProtocol: activities to forms, visits to events, the matrix."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from importlib import resources
+from dataclasses import dataclass, field, replace
 
+from crfgen_core.mapping.activity_matcher import ActivityMatch, match_activity
+from crfgen_core.mapping.codelist_book import CodelistBook
+from crfgen_core.mapping.eligibility_form import IE_FORM_KEY, eligibility_groups
+from crfgen_core.mapping.form_builder import FormBuilder, FormRequest
+from crfgen_core.mapping.label_normalizer import clean_label
+from crfgen_core.mapping.oids import form_oid, slug, study_oid
+from crfgen_core.mapping.rule_set import MAPPED_THRESHOLD, RULE_SET_VERSION, FormSpec, RuleSet, load_rule_set
+from crfgen_core.mapping.study_events import EventTable
 from crfgen_core.model.design import (
     CRFDesign,
     EventFormRef,
     Form,
-    Item,
-    ItemGroup,
     MappingRow,
     Provenance,
     ReviewEntry,
-    StudyEvent,
 )
-from crfgen_core.model.protocol import ParsedProtocol
+from crfgen_core.model.protocol import Activity, ParsedProtocol, Schedule, ScheduleCell
 from crfgen_core.standards.cosmos import StandardsLibrary
 from crfgen_core.terminology.ct_index import CTIndex
 
-RULE_SET_VERSION = "0.1.0"
+__all__ = ["RULE_SET_VERSION", "design_crf"]
+
+STANDARD_FORMS = ("DM", IE_FORM_KEY, "MH", "AE", "CM", "DS")
+FIRST_VISIT_FORMS = ("DM", IE_FORM_KEY, "MH")
+PLAIN_MARKS = {"x", "X", "✓", "✔", "●", "•", "+", "√", "Y", "y"}
+CONDITIONAL_WORDS = re.compile(
+    r"\b(if|only|optional|as needed|when|unless|indicated|may|applicable|prn)\b", re.IGNORECASE
+)
+PANEL_DOMAINS = ("LB", "VS", "EG")
 
 
-def _synonyms() -> list[dict[str, str]]:
-    raw = resources.files("crfgen_core.mapping").joinpath("data", "activity_synonyms.csv").read_text("utf-8")
-    return list(csv.DictReader(io.StringIO(raw)))
+@dataclass
+class _FormState:
+    request: FormRequest
+    explicit_tests: list[str] = field(default_factory=list)
+    use_defaults: bool = False
+    provenance: list[Provenance] = field(default_factory=list)
+    panel_tests: list[str] | None = None
+
+    def tests(self) -> list[str]:
+        if self.panel_tests is not None:
+            return list(dict.fromkeys([*self.panel_tests, *self.explicit_tests]))
+        defaults = list(self.request.spec.default_tests) if self.use_defaults else []
+        return list(dict.fromkeys([*defaults, *self.explicit_tests]))
 
 
-def _oid(prefix: str, text: str) -> str:
-    return f"{prefix}.{re.sub(r'[^A-Za-z0-9]+', '_', text).strip('_').upper()}"
+class _Design:
+    def __init__(
+        self, parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary, rules: RuleSet
+    ) -> None:
+        self.parsed, self.ct, self.standards, self.rules = parsed, ct, standards, rules
+        self.book = CodelistBook(ct)
+        self.builder = FormBuilder(rules, standards, self.book)
+        self.events = EventTable(rules.label)
+        self.forms: dict[str, _FormState] = {}
+        self.matrix: dict[tuple[str, str], EventFormRef] = {}
+        self.mappings: list[MappingRow] = []
+        self.review: list[ReviewEntry] = []
+
+    def _spec(self, key: str, label: str) -> FormSpec:
+        spec = self.rules.forms[key]
+        if "{LABEL}" not in spec.name:
+            return spec
+        name = clean_label(label)
+        return replace(spec, key=f"QS_{slug(name)}", name=name, category=name.upper())
+
+    def _state(self, spec: FormSpec) -> _FormState:
+        if spec.key not in self.forms:
+            self.forms[spec.key] = _FormState(FormRequest(spec))
+        return self.forms[spec.key]
+
+    def _provenance(self, schedule: Schedule, activity: Activity, concept: str | None) -> Provenance:
+        return Provenance(
+            source="soa",
+            schedule_id=schedule.id,
+            activity_id=activity.id,
+            activity_label=activity.label,
+            page=activity.page,
+            row=activity.row,
+            concept_id=concept,
+            ct_package=self.ct.ref.package,
+            ct_version=self.ct.ref.version,
+            rule_set_version=self.rules.label,
+        )
+
+    def _conditional(self, schedule: Schedule, cell: ScheduleCell) -> bool:
+        notes = {note.marker: note.text for note in schedule.footnotes}
+        if cell.text.strip() not in PLAIN_MARKS:
+            return True
+        return any(
+            marker not in notes or CONDITIONAL_WORDS.search(notes[marker]) for marker in cell.footnotes
+        )
+
+    def add_activity(self, schedule: Schedule, activity: Activity) -> None:
+        match = match_activity(activity.label, activity.group, self.rules, self.standards)
+        specs = [self._spec(key, activity.label) for key in match.form_tests]
+        mapped = match.kind != "unmapped" and match.confidence >= MAPPED_THRESHOLD
+        concept = match.concept_ids[0] if match.concept_ids else None
+        row = MappingRow(
+            activity=activity.label,
+            activity_id=activity.id,
+            schedule=schedule.id,
+            concept_id=";".join(match.concept_ids) or None,
+            domain=";".join(dict.fromkeys(s.domain for s in specs)) or None,
+            form="; ".join(s.name for s in specs) or None,
+            confidence=match.confidence,
+            reason=match.reason,
+            kind=match.kind if mapped else "unmapped",
+            candidates=[*(s.name for s in specs), *match.candidates] if not mapped else [],
+        )
+        self.mappings.append(row)
+        if not mapped:
+            self.review.append(
+                ReviewEntry(
+                    activity=activity.label,
+                    schedule=schedule.id,
+                    reason=f"confidence {match.confidence:.2f} < {MAPPED_THRESHOLD}: {match.reason}",
+                    candidates=row.candidates,
+                )
+            )
+            return
+        if match.kind == "procedure":
+            return
+        self._attach(schedule, activity, match, specs, concept)
+
+    def _attach(
+        self,
+        schedule: Schedule,
+        activity: Activity,
+        match: ActivityMatch,
+        specs: list[FormSpec],
+        concept: str | None,
+    ) -> None:
+        row_forms = []
+        for spec, key in zip(specs, match.form_tests, strict=True):
+            state = self._state(spec)
+            state.explicit_tests.extend(t for t in match.form_tests[key] if t not in state.explicit_tests)
+            state.use_defaults = state.use_defaults or match.form_defaults.get(key, False)
+            state.provenance.append(self._provenance(schedule, activity, concept))
+            row_forms.append(form_oid(spec.key))
+        for cell in schedule.cells:
+            event = self.events.by_visit.get((schedule.id, cell.visit))
+            if cell.activity != activity.id or event is None:
+                continue
+            for oid in row_forms:
+                ref = self.matrix.setdefault(
+                    (event, oid),
+                    EventFormRef(event_oid=event, form_oid=oid, cell_text=cell.text, conditional=True),
+                )
+                # a form is conditional at a visit only if every cell that schedules it there is
+                ref.conditional = ref.conditional and self._conditional(schedule, cell)
+                ref.mandatory = not ref.conditional
+                ref.footnotes = sorted({*ref.footnotes, *cell.footnotes})
+
+    def add_panels(self) -> None:
+        for panel in self.parsed.panels:
+            match = match_activity(panel.name, None, self.rules, self.standards)
+            keys = [k for k in match.form_tests if self.rules.forms[k].domain in PANEL_DOMAINS]
+            if not keys or match.confidence < MAPPED_THRESHOLD:
+                self.review.append(
+                    ReviewEntry(
+                        activity=panel.name,
+                        reason="panel list not matched to a LB/VS/EG form; its tests were not used",
+                        candidates=match.candidates,
+                    )
+                )
+                continue
+            state = self._state(self._spec(keys[0], panel.name))
+            state.panel_tests = [*(state.panel_tests or []), *panel.tests]
+            state.provenance.append(
+                Provenance(
+                    source="protocol_appendix",
+                    activity_label=panel.name,
+                    page=panel.page,
+                    ct_package=self.ct.ref.package,
+                    ct_version=self.ct.ref.version,
+                    rule_set_version=self.rules.label,
+                )
+            )
+
+    def build_forms(self) -> list[Form]:
+        for key in STANDARD_FORMS:
+            self._state(self.rules.forms[key])
+        order = [
+            *STANDARD_FORMS[:2],
+            *(k for k in self.forms if k not in STANDARD_FORMS),
+            *STANDARD_FORMS[2:],
+        ]
+        forms = []
+        for key in order:
+            state = self.forms[key]
+            state.request.tests = state.tests()
+            state.request.provenance = state.provenance[0] if state.provenance else None
+            built = self.builder.build(state.request)
+            if key == IE_FORM_KEY:
+                built.form.item_groups.extend(
+                    eligibility_groups(self.parsed.eligibility, self.book, self.rules.label)
+                )
+            base = Provenance(
+                source="standard_form",
+                concept_id=state.request.spec.concept_id or None,
+                ct_package=self.ct.ref.package,
+                ct_version=self.ct.ref.version,
+                rule_set_version=self.rules.label,
+            )
+            built.form.provenance = state.provenance or [base]
+            self.review.extend(ReviewEntry(activity=built.form.name, reason=note) for note in built.notes)
+            forms.append(built.form)
+        return forms
+
+    def place_unscheduled(self, forms: list[Form]) -> None:
+        """Standard forms no SoA row scheduled: DM/IE/MH at the first visit, log forms in a common event."""
+        scheduled = {form for _, form in self.matrix}
+        first = next(iter(self.events.events), None)
+        for form in forms:
+            if form.oid in scheduled:
+                continue
+            key = next(k for k in self.forms if form_oid(k) == form.oid)
+            event = first if key in FIRST_VISIT_FORMS and first else None
+            if event is None:
+                event = self.events.common_event().oid
+            self.matrix[(event, form.oid)] = EventFormRef(event_oid=event, form_oid=form.oid, mandatory=True)
 
 
 def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary) -> CRFDesign:
-    """Given a parsed protocol, CT and standards, return the CRF design."""
-    synonyms = _synonyms()
-    forms: dict[str, Form] = {}
-    events: dict[str, StudyEvent] = {}
-    matrix: dict[tuple[str, str], EventFormRef] = {}
-    mappings: list[MappingRow] = []
-    review: list[ReviewEntry] = []
+    """Given a parsed protocol, a CT index and the COSMoS library, return the CRF design (deterministic)."""
+    rules = load_rule_set()
+    design = _Design(parsed, ct, standards, rules)
     for schedule in parsed.schedules:
-        for visit in schedule.visits:
-            oid = _oid("SE", visit.label or visit.id)
-            events.setdefault(oid, StudyEvent(oid=oid, name=visit.label, order=len(events) + 1,
-                                              headers=visit.headers))
-        visit_event = {v.id: _oid("SE", v.label or v.id) for v in schedule.visits}
+        used = {cell.visit for cell in schedule.cells}
+        for note in design.events.add_schedule(schedule, used):
+            design.review.append(ReviewEntry(activity="(visit column)", schedule=schedule.id, reason=note))
         for activity in schedule.activities:
-            rule = next((r for r in synonyms if r["pattern"] in activity.label.lower()), None)
-            if rule is None:
-                mappings.append(MappingRow(activity=activity.label, activity_id=activity.id,
-                                           schedule=schedule.id, confidence=0.0, reason="no synonym matched",
-                                           kind="unmapped"))
-                review.append(ReviewEntry(activity=activity.label, schedule=schedule.id,
-                                          reason="no synonym matched"))
-                continue
-            if rule["kind"] == "procedure":
-                mappings.append(MappingRow(activity=activity.label, activity_id=activity.id, schedule=schedule.id,
-                                           domain=rule["domain"], confidence=0.9, kind="procedure",
-                                           reason=f"procedure keyword '{rule['pattern']}'"))
-                continue
-            form_oid = _oid("F", rule["domain"])
-            provenance = Provenance(source="soa", schedule_id=schedule.id, activity_id=activity.id,
-                                    activity_label=activity.label, page=activity.page, row=activity.row,
-                                    ct_package=ct.ref.package, ct_version=ct.ref.version,
-                                    rule_set_version=RULE_SET_VERSION)
-            form = forms.get(form_oid)
-            if form is None:
-                item = Item(oid=_oid("IT", rule["domain"] + "DAT"), name=f"{rule['domain']}DAT",
-                            question="What was the date of collection?", prompt="Date", data_type="date",
-                            sdtm_target=f"{rule['domain']}DTC", sdtm_annotation=f"{rule['domain']}DTC",
-                            provenance=provenance)
-                group = ItemGroup(oid=_oid("IG", rule["domain"]), name=rule["form_name"], domain=rule["domain"],
-                                  items=[item])
-                form = Form(oid=form_oid, name=rule["form_name"], domain=rule["domain"], item_groups=[group])
-                forms[form_oid] = form
-            form.provenance.append(provenance)
-            mappings.append(MappingRow(activity=activity.label, activity_id=activity.id, schedule=schedule.id,
-                                       domain=rule["domain"], form=form.name, confidence=0.8,
-                                       reason=f"keyword '{rule['pattern']}'"))
-            for cell in schedule.cells:
-                if cell.activity == activity.id:
-                    key = (visit_event[cell.visit], form_oid)
-                    matrix.setdefault(key, EventFormRef(event_oid=key[0], form_oid=key[1], cell_text=cell.text))
+            design.add_activity(schedule, activity)
+    design.add_panels()
+    forms = design.build_forms()
+    design.place_unscheduled(forms)
+    design.review.extend(
+        ReviewEntry(activity="(codelist)", reason=note) for note in design.book.unknown_values
+    )
+    event_order = {oid: event.order for oid, event in design.events.events.items()}
+    form_order = {form.oid: i for i, form in enumerate(forms)}
     study_name = parsed.metadata.protocol_number or parsed.document.file_name.rsplit(".", 1)[0]
     return CRFDesign(
-        study_oid=_oid("ST", study_name),
+        study_oid=study_oid(study_name),
         study_name=study_name,
         metadata=parsed.metadata,
         protocol_sha256=parsed.document.sha256,
         protocol_file=parsed.document.file_name,
         ct=[ct.ref],
-        standards={"COSMoS": standards.package_date},
-        rule_set_version=RULE_SET_VERSION,
-        events=list(events.values()),
-        forms=list(forms.values()),
-        matrix=list(matrix.values()),
-        mappings=mappings,
-        review=review,
+        standards={
+            "COSMoS CRF specializations": standards.package_date,
+            "COSMoS biomedical concepts": standards.bc_package_date,
+            "COSMoS SDTM specializations": standards.sdtm_package_date,
+            "COSMoS sha256": standards.sha256,
+            "mapping rule set": rules.label,
+        },
+        rule_set_version=rules.label,
+        events=list(design.events.events.values()),
+        forms=forms,
+        codelists=design.book.sorted_codelists(),
+        matrix=sorted(
+            design.matrix.values(), key=lambda r: (event_order[r.event_oid], form_order[r.form_oid])
+        ),
+        mappings=design.mappings,
+        review=design.review,
         eligibility_criteria=[*parsed.eligibility.inclusion, *parsed.eligibility.exclusion],
     )

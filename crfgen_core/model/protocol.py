@@ -103,6 +103,15 @@ class Objective(Contract):
     endpoints: list[str] = Field(default_factory=list)
 
 
+class Panel(Contract):
+    """What the protocol says one panel contains (a lab appendix table, the vital signs or ECG list)."""
+
+    name: str = Field(description="panel name as written, e.g. 'Hematology', 'Vital signs', 'ECG'")
+    tests: list[str] = Field(default_factory=list, description="test names as written, one per analyte")
+    page: int | None = None
+    source: str | None = Field(default=None, description="where it was read, e.g. 'Appendix 2 table'")
+
+
 class ExtractionWarning(Contract):
     """Something a reviewer should know about the extraction (never a silent loss)."""
 
@@ -117,4 +126,5 @@ class ParsedProtocol(Contract):
     schedules: list[Schedule] = Field(default_factory=list)
     eligibility: Eligibility = Field(default_factory=Eligibility)
     objectives: list[Objective] = Field(default_factory=list)
+    panels: list[Panel] = Field(default_factory=list, description="panel contents listed in the body")
     warnings: list[ExtractionWarning] = Field(default_factory=list)
