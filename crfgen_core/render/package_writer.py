@@ -14,7 +14,9 @@ from crfgen_core.render.odm_1_3_2 import write_odm
 from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
 from crfgen_core.render.study_identity import study_identity
 
-MAPPING_COLUMNS = ["activity", "schedule", "concept_id", "domain", "form", "confidence", "reason"]
+# The seven columns the issue names, then `kind` (data / procedure / unmapped) so a data-less procedure
+# with no form is visibly a decision, not a gap.
+MAPPING_COLUMNS = ["activity", "schedule", "concept_id", "domain", "form", "confidence", "reason", "kind"]
 LOW_CONFIDENCE = 0.6  # below this a mapping is listed in review.md even when the mapper decided
 
 
@@ -33,6 +35,7 @@ def write_mapping_csv(design: CRFDesign, path: Path) -> Path:
                     row.form or "",
                     f"{row.confidence:.2f}",
                     row.reason,
+                    row.kind,
                 ]
             )
     return path
