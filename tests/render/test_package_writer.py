@@ -40,9 +40,10 @@ def test_mapping_csv_columns_are_exact(tmp_path: Path) -> None:
     assert (
         rows[0]
         == MAPPING_COLUMNS
-        == ["activity", "schedule", "concept_id", "domain", "form", "confidence", "reason"]
+        == ["activity", "schedule", "concept_id", "domain", "form", "confidence", "reason", "kind"]
     )
     assert rows[3][0] == 'Dispense study drug, "kit"' and rows[3][5] == "0.30"
+    assert rows[3][7] == "unmapped"
 
 
 def test_review_lists_undecided_activities_with_candidates(tmp_path: Path) -> None:
