@@ -21,6 +21,8 @@ from crfgen_core.ingest.errors import CorruptProtocolError, UnsupportedFormatErr
 
 _HEADING_STYLE = re.compile(r"heading\s*(\d)\b", re.I)
 _PICTURE_TAGS = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
+_VML = "{urn:schemas-microsoft-com:vml}"
+_IMAGE_REFERENCES = ((qn("a:blip"), qn("r:embed")), (f"{_VML}imagedata", qn("r:id")))
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class DocxParagraph:
     heading_level: int | None = None
     list_label: ListLabel | None = None
     has_picture: bool = False
+    pictures: tuple[bytes, ...] = ()  # image bytes of the pictures drawn in it, in order (for OCR)
 
 
 @dataclass(frozen=True)
@@ -127,12 +130,14 @@ class _BodyReader:
         chain = self.style_chains[style_name]
         num_id, level = _num_pr([p.pPr, *chain])
         label = self.numbering.next_label(num_id, level) if num_id else None
+        has_picture = any(True for tag in _PICTURE_TAGS for _ in p.iter(tag))
         return DocxParagraph(
             text=" ".join(paragraph_text(p).split()),
             style=style_name,
             heading_level=_heading_level([p.pPr, *chain], style_name),
             list_label=label,
-            has_picture=any(True for tag in _PICTURE_TAGS for _ in p.iter(tag)),
+            has_picture=has_picture,
+            pictures=_picture_bytes(paragraph) if has_picture else (),
         )
 
     def _table(self, table: Table, nested: bool) -> None:
@@ -160,6 +165,18 @@ class _BodyReader:
         record.rows = [row + [GridCell(text="", first_col=i) for i in range(len(row), width)] for row in grid]
         for table_inside in inner:
             self._table(table_inside, nested=True)
+
+
+def _picture_bytes(paragraph: Paragraph) -> tuple[bytes, ...]:
+    """The bytes of the image parts a paragraph draws (DrawingML blips, VML image data)."""
+    related = paragraph.part.related_parts
+    blobs: list[bytes] = []
+    for tag, attribute in _IMAGE_REFERENCES:
+        for element in paragraph._p.iter(tag):
+            part = related.get(element.get(attribute, ""))
+            if part is not None:
+                blobs.append(part.blob)
+    return tuple(blobs)
 
 
 def _numbering_root(document: Document) -> etree._Element | None:

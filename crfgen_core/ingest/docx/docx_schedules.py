@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from crfgen_core.ingest.docx.docx_content import DocxContent, DocxParagraph, DocxTable, GridCell
+from crfgen_core.ingest.ocr import read_image_schedules
 from crfgen_core.model.protocol import Activity, ExtractionWarning, Schedule, ScheduleCell, Visit
 
 SOA_TITLE = re.compile(
@@ -75,7 +76,9 @@ def extract_docx_schedules(content: DocxContent) -> tuple[list[Schedule], list[E
             grids.append(grid)
         previous_table = position
     schedules = [_to_schedule(grid, f"S{index}") for index, grid in enumerate(grids, 1)]
-    return schedules, _image_warnings(content, bool(schedules))
+    if schedules:
+        return schedules, []
+    return _image_schedules(content)
 
 
 def _norm(text: str) -> str:
@@ -257,25 +260,26 @@ def _to_schedule(grid: _Grid, schedule_id: str) -> Schedule:
     return Schedule(id=schedule_id, title=grid.title, visits=visits, activities=activities, cells=cells)
 
 
-def _image_warnings(content: DocxContent, found_tables: bool) -> list[ExtractionWarning]:
-    """An SoA heading followed by a picture and no schedule table: the SoA is an image."""
+def _image_schedules(content: DocxContent) -> tuple[list[Schedule], list[ExtractionWarning]]:
+    """An SoA heading followed by pictures and no schedule table: the SoA is an image, read by OCR."""
+    schedules: list[Schedule] = []
     warnings: list[ExtractionWarning] = []
     blocks = content.blocks
     for index, block in enumerate(blocks):
         if not (isinstance(block, DocxParagraph) and block.heading_level and SOA_TITLE.search(block.text)):
             continue
+        pictures: list[bytes] = []
         has_picture = False
         for following in blocks[index + 1 :]:
             if isinstance(following, DocxParagraph):
                 if following.heading_level is not None and following.heading_level <= block.heading_level:
                     break
                 has_picture = has_picture or following.has_picture
-        if has_picture and not found_tables:
-            warnings.append(
-                ExtractionWarning(
-                    code="SOA_IS_IMAGE",
-                    message=f"the section '{block.text}' holds the Schedule of Activities as a picture, "
-                    "not a table; it was not read (enter it by hand or supply a protocol with a Word table)",
-                )
-            )
-    return warnings
+                pictures.extend(following.pictures)
+        if not has_picture:
+            continue
+        found, notes = read_image_schedules(pictures, where=f"the section '{block.text}'", title=block.text)
+        start = len(schedules)
+        schedules.extend(s.model_copy(update={"id": f"S{start + n}"}) for n, s in enumerate(found, 1))
+        warnings.extend(notes)
+    return schedules, warnings

@@ -52,7 +52,10 @@ def test_sanofi_docx_schedule_split_over_three_word_tables_is_stitched(corpus_di
 
 
 @pytest.mark.shared
-def test_soa_picture_gives_soa_is_image_warning(corpus_dir: Path) -> None:
+def test_soa_picture_gives_soa_is_image_warning_without_ocr(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract: the picture is reported, not read
     parsed = read_protocol(corpus_dir / "cdisc_pilot_lzzt" / "LZZT_ICH_M11.docx")
     assert not parsed.schedules
     assert [w.code for w in parsed.warnings] == ["SOA_IS_IMAGE"]
