@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from crfgen_core.mapping.codelist_book import CodelistBook
 from crfgen_core.mapping.oids import form_oid, item_group_oid, item_oid
 from crfgen_core.mapping.rule_set import FormSpec, ItemTemplate, RuleSet
+from crfgen_core.mapping.test_names import test_name_variants
 from crfgen_core.model.design import Form, Item, ItemGroup, OdmDataType, Provenance
 from crfgen_core.model.terminology import Term
 from crfgen_core.standards.bc_models import CRFSpecItem
@@ -143,7 +144,9 @@ class FormBuilder:
                 for name in (term.submission_value, term.preferred_term, *term.synonyms):
                     index.setdefault(" ".join(name.lower().split()), term)
             self._test_terms[codelist] = index
-        return self._test_terms[codelist].get(" ".join(test.lower().split()))
+        index = self._test_terms[codelist]
+        variants = test_name_variants(test, self.rules.test_name_prefixes, self.rules.test_name_suffixes)
+        return next((index[v] for v in variants if v in index), None)
 
     def _test_group(
         self, spec: FormSpec, term: Term, header_vars: set[str], base: Provenance | None

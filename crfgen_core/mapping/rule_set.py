@@ -17,6 +17,7 @@ DATA_FILES = (
     "item_templates.csv",
     "label_noise_words.csv",
     "test_aliases.csv",
+    "test_name_qualifiers.csv",
 )
 
 
@@ -71,6 +72,8 @@ class RuleSet:
     templates: dict[str, tuple[ItemTemplate, ...]]
     noise_words: frozenset[str]
     test_aliases: dict[tuple[str, str], tuple[str, ...]]
+    test_name_prefixes: frozenset[str] = frozenset()
+    test_name_suffixes: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -152,4 +155,10 @@ def load_rule_set() -> RuleSet:
         templates={key: tuple(sorted(rows, key=lambda t: t.order)) for key, rows in templates.items()},
         noise_words=frozenset(row["word"] for row in _rows(texts["label_noise_words.csv"])),
         test_aliases=aliases,
+        test_name_prefixes=frozenset(
+            row["word"] for row in _rows(texts["test_name_qualifiers.csv"]) if row["position"] == "prefix"
+        ),
+        test_name_suffixes=frozenset(
+            row["word"] for row in _rows(texts["test_name_qualifiers.csv"]) if row["position"] == "suffix"
+        ),
     )

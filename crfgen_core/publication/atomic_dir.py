@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import tempfile
@@ -14,6 +15,36 @@ class PackageExistsError(FileExistsError):
     """A published package is immutable: its directory already exists."""
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_staging(target: Path) -> list[Path]:
+    """Remove `.<target>.<pid>.*.partial` folders whose writing process is gone (killed mid-write).
+
+    A staging folder of a live process (another run on this host) is left alone; return what was removed.
+    """
+    removed = []
+    for staging in target.parent.glob(f".{glob.escape(target.name)}.*.partial"):
+        pid = staging.name[len(target.name) + 2 :].split(".", 1)[0]
+        if staging.is_dir() and (not pid.isdigit() or not _pid_alive(int(pid))):
+            shutil.rmtree(staging, ignore_errors=True)
+            removed.append(staging)
+    return removed
+
+
 @contextmanager
 def atomic_directory(target: Path, *, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success rename it to `target`, on error remove it.
@@ -23,7 +54,11 @@ def atomic_directory(target: Path, *, overwrite: bool = False) -> Iterator[Path]
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and not overwrite:
         raise PackageExistsError(f"{target} already exists; published packages are never overwritten")
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    remove_stale_staging(target)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".partial", dir=target.parent)
+    )
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700; a package is as readable as any folder
     try:
         yield staging
         for child in staging.rglob("*"):

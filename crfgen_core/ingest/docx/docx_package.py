@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,9 @@ DEFAULT_RATIO_FLOOR = 16 * 1024 * 1024  # ratios only matter for entries at leas
 CONTENT_TYPES_PART = "[Content_Types].xml"
 DOCUMENT_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_PROLOG_LIMIT = 64 * 1024  # an XML part whose root element does not start within this is refused
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_XML_PARTS = (".xml", ".rels")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ def check_docx_package(path: Path, limits: PackageLimits | None = None) -> None:
                     path, "the zip has no [Content_Types].xml: not an Office document"
                 )
             content_types = archive.read(CONTENT_TYPES_PART)
+            for info in infos:
+                if info.filename.lower().endswith(_XML_PARTS):
+                    _check_no_dtd(path, archive, info)
     except zipfile.BadZipFile as exc:
         raise CorruptProtocolError(path, f"the DOCX is not a readable zip archive ({exc})") from exc
     _check_content_type(path, content_types)
@@ -73,6 +80,23 @@ def _check_sizes(path: Path, infos: list[zipfile.ZipInfo], limits: PackageLimits
                 f"zip entry {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}:1; "
                 "refusing a possible zip bomb",
             )
+
+
+def _check_no_dtd(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """OPC forbids DTDs in package parts (ECMA-376 Part 2): one is only ever there to attack the reader
+    (external entities, entity expansion). Only the prolog is read, never the whole part."""
+    with archive.open(info) as part:
+        prolog = part.read(_PROLOG_LIMIT)
+    if prolog.startswith((b"\xff\xfe", b"\xfe\xff")):
+        prolog = prolog.decode("utf-16", "replace").encode("utf-8")
+    root = _ROOT_START.search(prolog)
+    head = prolog[: root.start()] if root else prolog
+    if b"<!doctype" in head.lower():
+        raise UnsupportedFormatError(
+            path,
+            f"{info.filename} declares a DTD (<!DOCTYPE>), which Word never writes; "
+            "refusing a possible XXE or entity-expansion attack",
+        )
 
 
 def _check_content_type(path: Path, content_types: bytes) -> None:

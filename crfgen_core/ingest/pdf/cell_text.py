@@ -13,7 +13,9 @@ from crfgen_core.ingest.pdf.ruled_tables import FrameChar
 
 SMALL_GLYPH_RATIO = 0.85  # a glyph under this share of the line's font size is small
 RAISED_SHARE = 0.12  # ... and raised if its baseline is this share of the size above the line's
+HIGH_RAISE_SHARE = 0.3  # raised this far, a glyph is a superscript even at full size
 WORD_GAP_SHARE = 0.3  # a gap wider than this share of the font size separates two words
+SAME_LINE_SHARE = 0.5  # baselines closer than this share of the font size are one line
 MARKER_RUN = re.compile(r"^[A-Za-z0-9*†‡§¶#,\s]{1,8}$")
 
 
@@ -23,24 +25,47 @@ class CellText:
     markers: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class TextLine:
+    """One line of glyphs: its text without superscript markers, the markers, where it sits."""
+
+    text: str
+    markers: tuple[str, ...]
+    lead: tuple[str, ...]  # markers raised before any text of the line (a legend's "ᵃ Fasting ...")
+    x0: float
+    baseline: float
+    size: float
+
+
 def cell_text(chars: list[FrameChar]) -> CellText:
     """Given the glyphs inside one cell (frame coordinates), return its text and superscript markers."""
-    text_lines: list[str] = []
-    markers: list[str] = []
+    lines = text_lines(chars)
+    markers = [m for line in lines for m in line.markers]
+    return CellText(_join_lines([line.text for line in lines]), tuple(dict.fromkeys(markers)))
+
+
+def text_lines(chars: list[FrameChar]) -> list[TextLine]:
+    """Given glyphs (frame coordinates), return their text lines top to bottom."""
+    result: list[TextLine] = []
     for line in _lines(chars):
         main_size = max(c.size for c in line)
         main_baseline = max((c.baseline for c in line if c.size >= main_size * SMALL_GLYPH_RATIO),
                             default=line[0].baseline)
         parts: list[str] = []
+        markers: list[str] = []
+        lead: tuple[str, ...] = ()
         run: list[str] = []
         previous: FrameChar | None = None
         pending_space = False
-        for char in sorted(line, key=lambda c: c.x0):
+        # by centre: a generated space may start past the next glyph
+        for char in sorted(line, key=lambda c: c.x0 + c.x1):
             if char.text == " ":
                 pending_space = True
                 continue
-            raised = (char.size < main_size * SMALL_GLYPH_RATIO
-                      and char.baseline < main_baseline - RAISED_SHARE * main_size)
+            lift = main_baseline - char.baseline
+            # small and raised, or raised high at full size (a text rise without a smaller font)
+            raised = ((char.size < main_size * SMALL_GLYPH_RATIO and lift > RAISED_SHARE * main_size)
+                      or lift > HIGH_RAISE_SHARE * main_size)
             gap = pending_space or (previous is not None
                                     and char.x0 - previous.x1 > WORD_GAP_SHARE * max(char.size, 4.0))
             pending_space = False
@@ -49,14 +74,27 @@ def cell_text(chars: list[FrameChar]) -> CellText:
             else:
                 if run:
                     _close_run(run, parts, markers)
+                    if not parts:
+                        lead = tuple(markers)
                     run = []
                     gap = True
                 parts.append((" " if gap and parts else "") + char.text)
             previous = char
         if run:
             _close_run(run, parts, markers)
-        text_lines.append("".join(parts).strip())
-    return CellText(" ".join(t for t in text_lines if t).strip(), tuple(dict.fromkeys(markers)))
+        visible = [c for c in line if c.text != " "] or line
+        result.append(TextLine("".join(parts).strip(), tuple(markers), lead, min(c.x0 for c in visible),
+                               main_baseline, main_size))
+    return result
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Lines of a cell joined by spaces, except after a hyphen that breaks a word (Follicle-/stimulating)."""
+    text = ""
+    for line in (t for t in lines if t):
+        glue = "" if not text or (text.endswith("-") and text[-2:-1].isalpha()) else " "
+        text += glue + line
+    return text.strip()
 
 
 def _close_run(run: list[str], parts: list[str], markers: list[str]) -> None:
@@ -68,15 +106,15 @@ def _close_run(run: list[str], parts: list[str], markers: list[str]) -> None:
 
 
 def _lines(chars: list[FrameChar]) -> list[list[FrameChar]]:
-    """Group glyphs into text lines by vertical overlap with the line's full-size glyphs."""
-    lines: list[tuple[float, float, list[FrameChar]]] = []
-    for char in sorted(chars, key=lambda c: (c.text == " ", -c.size, c.top)):
-        for top, bottom, members in lines:
-            overlap = min(bottom, char.bottom) - max(top, char.top)
-            if overlap > 0.3 * min(bottom - top, char.bottom - char.top):
+    """Group glyphs into text lines by baseline: glyph boxes are tight (an x-height letter's box hardly
+    overlaps a raised marker's), baselines are not; superscripts and subscripts join their line."""
+    lines: list[tuple[float, float, list[FrameChar]]] = []  # baseline, size of the line's largest glyph
+    for char in sorted(chars, key=lambda c: (c.text == " ", -c.size, c.baseline)):
+        for baseline, size, members in lines:
+            if abs(char.baseline - baseline) <= SAME_LINE_SHARE * size:
                 members.append(char)
                 break
         else:
-            lines.append((char.top, char.bottom, [char]))
+            lines.append((char.baseline, char.size, [char]))
     lines.sort(key=lambda item: item[0])
     return [members for _, _, members in lines]

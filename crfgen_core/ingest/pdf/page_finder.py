@@ -8,6 +8,8 @@ import re
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
 MIN_TICKS_ON_PAGE = 6
+MAX_CAPTION = 160  # characters
+MAX_CAPTION_PREFIX = 3  # words before the title words ("Table 7", "Appendix 2:", "PK AND ADA")
 TICK_TOKEN = re.compile(r"(?<!\S)[xX✓✔√●](?:[a-z](?:,[a-z])*)?(?!\S)")
 CONTINUED = re.compile(r"\(?\b(cont(inued|'d|\.)?|concluded)\)?", re.IGNORECASE)
 
@@ -17,39 +19,31 @@ def candidate_pages(pages: list[str]) -> list[int]:
     vocab = soa_vocabulary()
     found: list[int] = []
     for index, text in enumerate(pages):
-        if len(TICK_TOKEN.findall(text)) >= MIN_TICKS_ON_PAGE or vocab.is_title(text):
+        if len(TICK_TOKEN.findall(text)) >= MIN_TICKS_ON_PAGE or (
+                vocab.is_title(text) and any(is_caption(line) for line in text.splitlines())):
             found.append(index)
     return found
 
 
+def is_caption(line: str) -> bool:
+    """Whether a text line is an SoA table's caption ("Table 3: Schedule of Activities", "6.1 Trial Flow
+    Chart"), not a sentence that mentions one or a table-of-contents entry."""
+    stripped = line.strip()
+    if len(stripped) > MAX_CAPTION or re.search(r"\.{4,}|…", stripped) or stripped.endswith((".", ",", ";")):
+        return False
+    match = soa_vocabulary().first_title(stripped)
+    if match is None:
+        return False
+    prefix = stripped[:match.start()].split()
+    return len(prefix) <= MAX_CAPTION_PREFIX and not any(word[0].islower() for word in prefix)
+
+
 def page_title(text: str) -> tuple[str | None, bool]:
     """Given a page's text, return the first SoA-like caption line and whether it says "continued"."""
-    vocab = soa_vocabulary()
     for line in text.splitlines():
         stripped = line.strip()
-        if len(stripped) > 160 or not vocab.is_title(stripped):
+        if not is_caption(stripped):
             continue
-        if re.search(r"\.{4,}|…", stripped):
-            continue  # a table-of-contents entry (dot leaders)
         continued = bool(CONTINUED.search(stripped))
         return CONTINUED.sub("", stripped).strip(" :-–—"), continued
     return None, False
-
-
-def footnote_texts(text: str, markers: set[str]) -> dict[str, str]:
-    """Given a page's text and the markers used in its table, return marker -> legend text."""
-    if not markers:
-        return {}
-    notes: dict[str, str] = {}
-    current: str | None = None
-    pattern = re.compile(r"^\s*(?P<m>[A-Za-z]{1,2}|\d{1,2}|[*†‡§¶#]+)\s*[.):=]?\s+(?P<t>\S.*)$")
-    for line in text.splitlines():
-        match = pattern.match(line)
-        if match and match.group("m") in markers and match.group("m") not in notes:
-            current = match.group("m")
-            notes[current] = match.group("t").strip()
-        elif current is not None and line.strip() and not pattern.match(line):
-            notes[current] += " " + line.strip()
-        else:
-            current = None
-    return notes

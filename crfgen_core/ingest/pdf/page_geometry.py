@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import ctypes
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 Direction = tuple[int, int]  # reading direction in PDF space (y up): (1, 0) upright, (0, 1) reads upward
 
+LINE_END_HYPHEN = 2  # pdfium reports a hyphen that ends a line as code 2
 RULE_THICKNESS = 3.0  # a path thinner than this (pt) is a ruling line, not a filled area
 
 
@@ -52,15 +55,20 @@ class PageGeometry:
     segments: list[Segment]
 
 
-def read_page_geometry(page: pdfium.PdfPage) -> PageGeometry:
-    """Given an open pdfium page, return its glyphs and axis-aligned ruling segments."""
+def read_page_rules(page: pdfium.PdfPage) -> PageGeometry:
+    """Given an open pdfium page, return its ruling segments only (no glyphs): the cheap first look."""
     width, height = page.get_size()
+    return PageGeometry(width=width, height=height, chars=[], segments=_read_segments(page))
+
+
+def with_chars(geometry: PageGeometry, page: pdfium.PdfPage) -> PageGeometry:
+    """Given a page's rules and the open page, return the geometry with its glyphs added."""
     textpage = page.get_textpage()
     try:
         chars = _read_chars(textpage)
     finally:
         textpage.close()
-    return PageGeometry(width=width, height=height, chars=chars, segments=_read_segments(page))
+    return PageGeometry(width=geometry.width, height=geometry.height, chars=chars, segments=geometry.segments)
 
 
 def _read_chars(textpage: pdfium.PdfTextPage) -> list[PdfChar]:
@@ -71,6 +79,8 @@ def _read_chars(textpage: pdfium.PdfTextPage) -> list[PdfChar]:
     handle = textpage.raw
     for index in range(pdfium_raw.FPDFText_CountChars(handle)):
         code = pdfium_raw.FPDFText_GetUnicode(handle, index)
+        if code == LINE_END_HYPHEN:
+            code = ord("-")
         if code < 32 or code in (0xFFFE, 0xFFFF):
             continue  # line breaks pdfium generates: lines are rebuilt from positions
         pdfium_raw.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
@@ -93,10 +103,16 @@ def _direction(a: float, b: float) -> Direction:
 
 
 def _read_segments(page: pdfium.PdfPage) -> list[Segment]:
-    """Thin filled rectangles and stroked lines become segments; larger rectangles give their 4 sides."""
+    """Thin filled rectangles and stroked lines become segments; larger rectangles give their 4 sides,
+    except a shading that lies inside another shading (Word's per-line text highlight in a shaded cell)."""
     segments: list[Segment] = []
-    for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_PATH], max_depth=2):
-        x0, y0, x1, y1 = obj.get_bounds()
+    boxes: list[tuple[float, float, float, float, bool]] = []  # larger rectangles, fill-only flag
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for obj in _path_objects(page):
+        if not pdfium_raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         w, h = x1 - x0, y1 - y0
         if w < RULE_THICKNESS and h < RULE_THICKNESS:
             continue
@@ -106,7 +122,37 @@ def _read_segments(page: pdfium.PdfPage) -> list[Segment]:
         elif h < RULE_THICKNESS:
             ym = (y0 + y1) / 2
             segments.append(Segment(x0, ym, x1, ym))
-        elif pdfium_raw.FPDFPath_CountSegments(obj.raw) <= 6:  # a plain rectangle: its outline
-            segments.extend([Segment(x0, y0, x1, y0), Segment(x0, y1, x1, y1),
-                             Segment(x0, y0, x0, y1), Segment(x1, y0, x1, y1)])
+        elif pdfium_raw.FPDFPath_CountSegments(obj) <= 6:  # a plain rectangle: its outline
+            pdfium_raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+            boxes.append((x0, y0, x1, y1, bool(fill.value) and not stroke.value))
+    shadings = [b for b in boxes if b[4]]
+    for x0, y0, x1, y1, fill_only in boxes:
+        if fill_only and any(_inside((x0, y0, x1, y1), other) for other in shadings):
+            continue
+        segments.extend([Segment(x0, y0, x1, y0), Segment(x0, y1, x1, y1),
+                         Segment(x0, y0, x0, y1), Segment(x1, y0, x1, y1)])
     return segments
+
+
+def _path_objects(page: pdfium.PdfPage) -> Iterator[Any]:
+    """Raw path objects of the page and of the form XObjects on it (one level down), without pypdfium2's
+    per-object helper wrappers (their cost dominated reading a dense page's rules)."""
+    handle = page.raw
+    for index in range(pdfium_raw.FPDFPage_CountObjects(handle)):
+        obj = pdfium_raw.FPDFPage_GetObject(handle, index)
+        kind = pdfium_raw.FPDFPageObj_GetType(obj)
+        if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
+            for inner in range(pdfium_raw.FPDFFormObj_CountObjects(obj)):
+                child = pdfium_raw.FPDFFormObj_GetObject(obj, inner)
+                if pdfium_raw.FPDFPageObj_GetType(child) == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                    yield child
+
+
+def _inside(box: tuple[float, float, float, float], other: tuple[float, float, float, float, bool]) -> bool:
+    """Whether box lies within other (0.5 pt slack) and is strictly smaller."""
+    slack = 0.5
+    return (other[0] - slack <= box[0] and other[1] - slack <= box[1] and box[2] <= other[2] + slack
+            and box[3] <= other[3] + slack
+            and (box[2] - box[0]) * (box[3] - box[1]) < (other[2] - other[0]) * (other[3] - other[1]) - 1.0)

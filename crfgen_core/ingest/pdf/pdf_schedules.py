@@ -3,20 +3,36 @@ rebuilt and stitched by crfgen_core.ingest.soa."""
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError
-from crfgen_core.ingest.pdf.cell_text import cell_text
-from crfgen_core.ingest.pdf.page_finder import candidate_pages, footnote_texts, page_title
-from crfgen_core.ingest.pdf.page_geometry import read_page_geometry
+from crfgen_core.ingest.pdf.cell_text import CellText, TextLine, cell_text, text_lines
+from crfgen_core.ingest.pdf.legend import legend_footnotes
+from crfgen_core.ingest.pdf.page_finder import candidate_pages, page_title
+from crfgen_core.ingest.pdf.page_geometry import read_page_rules, with_chars
 from crfgen_core.ingest.pdf.pdf_text import PdfText
-from crfgen_core.ingest.pdf.ruled_tables import FrameChar, RuledTable, dominant_frame, find_ruled_tables
+from crfgen_core.ingest.pdf.ruled_tables import (
+    Box,
+    Frame,
+    FrameChar,
+    RuledTable,
+    dominant_frame,
+    find_ruled_tables,
+)
 from crfgen_core.ingest.soa import GridCell, SoaGrid, build_schedules
+from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 from crfgen_core.model.protocol import ExtractionWarning, Schedule
 
 GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
+MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a schedule
+MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows need 4 rules, 3 columns 4)
+ARROW = "↔"
+ARROW_MARGIN = 2.0  # pt: a drawn arrow keeps this far from the cell's top and bottom borders
+ARROW_COVER = 0.6  # ... and covers this share of the cell's width
+MIN_SINGLE_ARROW = 30.0  # pt: inside a single-column cell it must be at least this long
 
 
 def extract_pdf_schedules(path: Path, text: PdfText) -> tuple[list[Schedule], list[ExtractionWarning]]:
@@ -34,40 +50,82 @@ def extract_pdf_schedules(path: Path, text: PdfText) -> tuple[list[Schedule], li
             raise EncryptedProtocolError(path, reason) from exc
         raise CorruptProtocolError(path, f"the PDF cannot be opened ({exc})") from exc
     try:
-        for index in pages:
+        queue = sorted(pages)
+        done: set[int] = set()
+        while queue:
+            index = queue.pop(0)
+            done.add(index)
             try:
-                grids.extend(_page_grids(pdf, index, text.pages[index]))
+                found = _page_grids(pdf, index, text.pages[index])
             except Exception as exc:  # one damaged page must not lose the others
                 warnings.append(ExtractionWarning(
                     code="SOA_PAGE_UNREADABLE", page=index + 1,
                     message=f"page {index + 1} could not be read as a table ({type(exc).__name__}: {exc})"))
+                continue
+            following = index + 1
+            # a table may run on over pages with too few ticks to be candidates themselves
+            if (_may_continue(found, grids) and following < len(text.pages)
+                    and following not in done and following not in queue):
+                queue.insert(0, following)
+            grids.extend(found)
     finally:
         pdf.close()
     return build_schedules(grids), warnings
 
 
+def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
+    """Whether the page's last table may run on: it holds ticks, or repeats the header row of the table
+    before it (a continuation page)."""
+    if not found:
+        return False
+    vocab = soa_vocabulary()
+    last = found[-1]
+    if any(vocab.is_tick(cell.text) for row in last.rows for cell in row[1:]):
+        return True
+    before = earlier[-1] if earlier else None
+    return before is not None and [c.text for c in before.rows[0]] == [c.text for c in last.rows[0]]
+
+
 def _page_grids(pdf: pdfium.PdfDocument, index: int, page_text: str) -> list[SoaGrid]:
     page = pdf[index]
     try:
-        geometry = read_page_geometry(page)
+        geometry = read_page_rules(page)
+        if len(geometry.segments) < MIN_TABLE_RULES:
+            return []
+        upright = Frame((1, 0))
+        # glyphs cost most: read them only where the rules draw a table (a turned one too: its cell count
+        # does not depend on the frame)
+        tables = find_ruled_tables(geometry, upright)
+        if not any(len(t.cells) >= MIN_TABLE_CELLS for t in tables):
+            return []
+        geometry = with_chars(geometry, page)
     finally:
         page.close()
     frame = dominant_frame(geometry)
-    tables = find_ruled_tables(geometry, frame)
-    if not tables:
-        return []
+    if frame != upright:
+        tables = find_ruled_tables(geometry, frame)
     chars = [frame.char(c) for c in geometry.chars if c.direction == frame.direction]
+    rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
+             if box[2] - box[0] > box[3] - box[1]]
     title, continued = page_title(page_text)
     grids: list[SoaGrid] = []
-    for table in tables:
-        rows = _grid_rows(table, chars)
+    for number, table in enumerate(tables):
+        rows = _grid_rows(table, chars, rules)
         if len(rows) < 2 or len(rows[0]) < 3:
             continue
         markers = {m for row in rows for cell in row for m in cell.markers}
         markers.update(_trailing_letters(rows))
         grids.append(SoaGrid(rows=rows, page=index + 1, title=title, continued=continued,
-                             footnotes=footnote_texts(page_text, markers)))
+                             footnotes=legend_footnotes(_lines_below(table, tables[number + 1:], chars),
+                                                        markers)))
     return grids
+
+
+def _lines_below(table: RuledTable, later: list[RuledTable], chars: list[FrameChar]) -> list[TextLine]:
+    """The text lines between a table's bottom and the next table (or the page's end)."""
+    bottom = table.bbox[3]
+    limit = later[0].bbox[1] if later else float("inf")
+    return text_lines([c for c in chars if bottom < (c.top + c.bottom) / 2 < limit])
 
 
 def _trailing_letters(rows: list[list[GridCell]]) -> set[str]:
@@ -87,22 +145,54 @@ def _index(lines: list[float], value: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
 
 
-def _grid_rows(table: RuledTable, chars: list[FrameChar]) -> list[list[GridCell]]:
-    """Given a ruled table and the page's glyphs, return its rows of cells, merged cells copied across."""
+def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box]) -> list[list[GridCell]]:
+    """Given a ruled table, the page's glyphs and horizontal rules, return its rows of cells; merged
+    cells are copied across and down, a drawn arrow inside an empty cell becomes the text "↔"."""
     columns = _lines([c[0] for c in table.cells])
     rows = _lines([c[1] for c in table.cells])
     x0, top, x1, bottom = table.bbox
-    inside = [c for c in chars if x0 <= (c.x0 + c.x1) / 2 <= x1 and top <= (c.top + c.bottom) / 2 <= bottom]
+    buckets: dict[tuple[int, int], list[FrameChar]] = {}  # glyphs by the grid slot of their centre
+    for ch in chars:
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+        if x0 <= cx <= x1 and top <= cy <= bottom:
+            slot = (max(0, bisect.bisect_right(rows, cy) - 1), max(0, bisect.bisect_right(columns, cx) - 1))
+            buckets.setdefault(slot, []).append(ch)
+    borders = [*rows, bottom]
+    inner_rules = [rule for rule in rules if rule[2] > x0 and rule[0] < x1 and top < rule[1] < bottom
+                   and _distance(borders, (rule[1] + rule[3]) / 2) > ARROW_MARGIN]
     grid = [[GridCell() for _ in columns] for _ in rows]
     for box in sorted(table.cells, key=lambda b: (b[1], b[0])):
         r, c = _index(rows, box[1]), _index(columns, box[0])
         c_end = max(c + 1, sum(1 for x in columns if x < box[2] - GRID_TOLERANCE))
-        glyphs = [ch for ch in inside if box[0] <= (ch.x0 + ch.x1) / 2 <= box[2]
-                  and box[1] <= (ch.top + ch.bottom) / 2 <= box[3]]
-        content = cell_text(glyphs) if glyphs else None
-        if content is None:
+        r_end = max(r + 1, sum(1 for y in rows if y < box[3] - GRID_TOLERANCE))
+        glyphs = [ch for i in range(r, r_end) for k in range(c, c_end) for ch in buckets.get((i, k), ())]
+        if glyphs:
+            content = cell_text(glyphs)
+        elif inner_rules and _drawn_arrow(box, inner_rules, c_end - c):
+            content = CellText(ARROW)
+        else:
             continue
-        grid[r][c] = GridCell(content.text, content.markers)
-        for k in range(c + 1, c_end):
-            grid[r][k] = GridCell(content.text, content.markers, span_copy=True)
+        for i in range(r, r_end):
+            for k in range(c, c_end):
+                copy = i > r or k > c
+                grid[i][k] = GridCell(content.text, content.markers, span_copy=copy)
     return grid
+
+
+def _distance(values: list[float], value: float) -> float:
+    """Distance from value to the nearest of the sorted values."""
+    at = bisect.bisect_left(values, value)
+    return min(abs(values[k] - value) for k in (at - 1, at) if 0 <= k < len(values))
+
+
+def _drawn_arrow(box: Box, rules: list[Box], columns: int) -> bool:
+    """A horizontal line drawn inside an empty cell, away from its borders, across most of it: an arrow
+    (or a bar) meaning "throughout these visits". A short dash in a single cell is not one."""
+    x0, top, x1, bottom = box
+    for rx0, rtop, rx1, rbottom in rules:
+        if not (top + ARROW_MARGIN < (rtop + rbottom) / 2 < bottom - ARROW_MARGIN):
+            continue
+        length = min(rx1, x1) - max(rx0, x0)
+        if length >= ARROW_COVER * (x1 - x0) and (columns > 1 or length >= MIN_SINGLE_ARROW):
+            return True
+    return False

@@ -61,6 +61,8 @@ class Frame:
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
     def char(self, char: PdfChar) -> FrameChar:
+        if self.direction == (1, 0):  # upright: y only flips (the common case, kept cheap)
+            return FrameChar(char.text, char.x0, -char.y1, char.x1, -char.y0, -char.origin_y, char.size)
         x0, top, x1, bottom = self.box(char.x0, char.y0, char.x1, char.y1)
         _, baseline = self.point(char.origin_x, char.origin_y)
         return FrameChar(char.text, x0, top, x1, bottom, baseline, char.size)

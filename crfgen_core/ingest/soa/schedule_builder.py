@@ -6,7 +6,7 @@ import re
 
 from crfgen_core.ingest.soa.grid import SoaGrid
 from crfgen_core.ingest.soa.stitching import ScheduleDraft, stitch
-from crfgen_core.ingest.soa.table_layout import lay_out
+from crfgen_core.ingest.soa.table_layout import LaidOutTable, lay_out
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 from crfgen_core.model.protocol import Activity, Footnote, Schedule, ScheduleCell, Visit
 
@@ -21,7 +21,11 @@ def build_schedules(grids: list[SoaGrid], id_prefix: str = "S") -> list[Schedule
     header) are dropped; continued tables are stitched into one schedule.
     """
     vocab = soa_vocabulary()
-    tables = [t for t in (lay_out(g, vocab) for g in grids) if t is not None]
+    tables: list[LaidOutTable] = []
+    for grid in grids:
+        table = lay_out(grid, vocab, tables[-1] if tables else None)
+        if table is not None:
+            tables.append(table)
     schedules: list[Schedule] = []
     for draft in stitch(tables):
         visit_like = sum(1 for v in draft.visits if any(vocab.is_visit_like(h) for h in v.headers))

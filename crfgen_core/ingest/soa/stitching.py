@@ -93,16 +93,19 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
     same headers, in order; None when too few columns match. Unmatched columns become new visits."""
     if not table.has_header:
         return None
-    keys = [[normalise(h) for h in v.headers] for v in draft.visits]
-    mapping: list[int | None] = []
-    start = 0
-    for headers in table.headers:
-        key = [normalise(h) for h in headers]
-        found = next((i for i in range(start, len(keys)) if keys[i] == key), None)
-        mapping.append(found)
-        if found is not None:
-            start = found + 1
-    if sum(1 for m in mapping if m is not None) < SAME_HEADER_SHARE * len(mapping):
+    for key_of in (normalise, _loose_key):
+        keys = [[key_of(h) for h in v.headers] for v in draft.visits]
+        mapping: list[int | None] = []
+        start = 0
+        for headers in table.headers:
+            key = [key_of(h) for h in headers]
+            found = next((i for i in range(start, len(keys)) if keys[i] == key), None)
+            mapping.append(found)
+            if found is not None:
+                start = found + 1
+        if sum(1 for m in mapping if m is not None) >= SAME_HEADER_SHARE * len(mapping):
+            break
+    else:
         return None
     resolved: list[int] = []
     for headers, markers, index in zip(table.headers, table.header_markers, mapping, strict=True):
@@ -111,6 +114,12 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
             index = len(draft.visits) - 1
         resolved.append(index)
     return resolved
+
+
+def _loose_key(text: str) -> str:
+    """A header key that ignores footnote numbers typed as plain digits after a word (Cycle12 = Cycle1 =
+    Cycle): pages of one table sometimes number the same footnote differently."""
+    return re.sub(r"(?<=[a-z]{3})\d+\b", "", normalise(text))
 
 
 def _shares_labels(table: LaidOutTable, draft: ScheduleDraft) -> bool:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid
 from crfgen_core.ingest.soa.vocabulary import SoaVocabulary, soa_vocabulary
 
 MIN_TICKS = 3  # fewer ticks than this and the grid is not a schedule
 MIN_VISIT_COLUMNS = 2
+SPARSE_ROW_SHARE = 0.5  # a body row above the first tick fills at most this share of the columns
+_REF_ITEM = r"(?:(?:see\s+)?(?:sections?|appendix|app\.|table|figure|§)\s*[A-Z0-9][\d.]*|\d{1,2}(?:\.\d+)*)"
+CROSS_REFERENCE = re.compile(rf"\s*[(\[]\s*{_REF_ITEM}(?:\s*[,;&]\s*(?:and\s+)?{_REF_ITEM})*\s*[)\]]\s*$",
+                             re.IGNORECASE)
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
 
 
@@ -29,43 +33,54 @@ class LaidOutTable:
     header_markers: list[tuple[str, ...]]
     rows: list[BodyRow]
     grid: SoaGrid
+    header_rows: list[list[str]] = field(default_factory=list)  # the grid's header rows as written
+    first_visit: int = 1
+    visit_columns: list[int] = field(default_factory=list)
+    other_columns: list[int] = field(default_factory=list)
 
     @property
     def has_header(self) -> bool:
         return any(self.headers)
 
 
-def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None) -> LaidOutTable | None:
-    """Given a grid, return it laid out as an SoA table, or None if it does not look like one."""
+def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
+            previous: LaidOutTable | None = None) -> LaidOutTable | None:
+    """Given a grid, return it laid out as an SoA table, or None if it does not look like one.
+
+    `previous` is the table laid out just before: when this grid starts with the same header rows (a
+    header repeated on a continuation page), its header depth and column split are reused, because a
+    page with few ticks or time-list rows on top cannot show them on its own.
+    """
     vocab = vocabulary or soa_vocabulary()
     rows = [[_split_marker(cell) for cell in row] for row in grid.rows]
     if not rows or len(rows[0]) < 1 + MIN_VISIT_COLUMNS:
         return None
     width = len(rows[0])
     tick_rows = [i for i, row in enumerate(rows) if any(_tick(c, vocab) for c in row[1:])]
-    if not tick_rows:
-        return None
-    first_body = tick_rows[0]
-    for i in range(1, first_body):  # a labelled row with nothing scheduled below a header is body
-        if rows[i][0].text and not any(c.text for c in rows[i][1:]) and any(
-                c.text for r in rows[:i] for c in r[1:]):
-            first_body = i
-            break
+    split = _repeated_split(rows, previous)
+    if split is not None:  # the table goes on: its last rows may schedule only time lists
+        first_body, first_visit, visit_columns, other_columns = split
+    else:
+        if not tick_rows:
+            return None
+        first_body = _first_body_row(rows, tick_rows[0], vocab)
+        body = rows[first_body:]
+        first_visit = next(j for j in range(1, width) if any(_tick(row[j], vocab) for row in body))
+        header_rows = rows[:first_body]
+        # a label column sometimes carries the header's row names (Visit, Week): those do not start visits
+        other_columns = [j for j in range(first_visit, width)
+                         if vocab.is_non_visit_column(" ".join(r[j].text for r in header_rows))]
+        visit_columns = [j for j in range(first_visit, width) if j not in other_columns]
+        if header_rows:  # a body-only split (no header cell starts there) is not a visit of its own
+            visit_columns = [j for j in visit_columns
+                             if j == first_visit or any(r[j].text and not r[j].span_copy for r in header_rows)
+                             or not any(r[j].span_copy for r in header_rows)]
     body = rows[first_body:]
-    first_visit = next(j for j in range(1, width) if any(_tick(row[j], vocab) for row in body))
     header_rows = rows[:first_body]
-    # a label column sometimes carries the header's row names (Visit, Week): those do not start visits
-    other_columns = [j for j in range(first_visit, width)
-                     if vocab.is_non_visit_column(" ".join(r[j].text for r in header_rows))]
-    visit_columns = [j for j in range(first_visit, width) if j not in other_columns]
-    if header_rows:  # a body-only split (no header cell starts there) is not a visit of its own
-        visit_columns = [j for j in visit_columns
-                         if j == first_visit or any(r[j].text and not r[j].span_copy for r in header_rows)
-                         or not any(r[j].span_copy for r in header_rows)]
     if len(visit_columns) < MIN_VISIT_COLUMNS:
         return None
     ticks = sum(1 for row in body for j in visit_columns if _tick(row[j], vocab))
-    if ticks < MIN_TICKS:
+    if ticks < MIN_TICKS and split is None:
         return None
     headers: list[list[str]] = []
     header_markers: list[tuple[str, ...]] = []
@@ -90,10 +105,59 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None) -> LaidOutTa
         outer = " ".join(c.text for c in label_cells[:-1])
         stops = sorted([*visit_columns, *other_columns])
         values = [_column_value(row, j, stops, width) for j in visit_columns]
+        values = [GridCell() if vocab.is_empty(v.text) else v for v in values]
         if all(v.span_copy and v.text == label.text for v in values):
             values = [GridCell() for _ in values]  # a section row drawn across the whole table
-        body_rows.append(BodyRow(label.text, label.markers, outer, values))
-    return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid)
+        body_rows.append(BodyRow(strip_cross_reference(label.text), label.markers,
+                                 strip_cross_reference(outer), values))
+    return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid,
+                        header_rows=[[c.text for c in r] for r in header_rows], first_visit=first_visit,
+                        visit_columns=visit_columns, other_columns=other_columns)
+
+
+def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaVocabulary) -> int:
+    """The header ends at the first tick row, or earlier at a section row, or at a sparse labelled row
+    below some header text whose cells name no visit (a row scheduling only free text, or nothing);
+    a header row fills (nearly) every column."""
+    for i in range(1, first_tick_row):
+        label = rows[i][0]
+        if not label.text or label.span_copy or vocab.is_visit_like(label.text):
+            continue
+        if not any(c.text for r in rows[:i] for c in r[1:]):
+            continue
+        if all(c.span_copy and c.text == label.text for c in rows[i][1:]):
+            return i  # a section row drawn across the table
+        cells = [c for c in rows[i][1:] if c.text and not c.span_copy]
+        filled = sum(1 for c in rows[i][1:] if c.text)
+        if (filled <= SPARSE_ROW_SHARE * (len(rows[i]) - 1)
+                and not any(vocab.is_visit_like(c.text) or vocab.is_mark(c.text) for c in cells)):
+            return i
+    return first_tick_row
+
+
+def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None
+                    ) -> tuple[int, int, list[int], list[int]] | None:
+    """The previous table's header depth and columns when this grid repeats its header rows exactly."""
+    if previous is None or not previous.header_rows or len(previous.header_rows[0]) != len(rows[0]):
+        return None
+    depth = len(previous.header_rows)
+    if len(rows) <= depth:
+        return None
+    for known, row in zip(previous.header_rows, rows[:depth], strict=True):
+        if [_key(t) for t in known] != [_key(c.text) for c in row]:
+            return None
+    return depth, previous.first_visit, list(previous.visit_columns), list(previous.other_columns)
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def strip_cross_reference(label: str) -> str:
+    """A row label without a trailing pointer to the protocol text ("ECG (9.4.4)", "Lipids (Appendix 2)"):
+    the pointer says where the activity is described, it is not part of its name."""
+    stripped = CROSS_REFERENCE.sub("", label).strip()
+    return stripped or label
 
 
 def _column_value(row: list[GridCell], j: int, stops: list[int], width: int) -> GridCell:

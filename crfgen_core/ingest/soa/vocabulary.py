@@ -18,6 +18,12 @@ class SoaVocabulary:
     visit: tuple[re.Pattern[str], ...]
     non_visit_column: tuple[re.Pattern[str], ...]
     title: tuple[re.Pattern[str], ...]
+    empty: tuple[re.Pattern[str], ...] = ()
+
+    def is_empty(self, text: str) -> bool:
+        """Given a cell's text, say whether it schedules nothing (blank, a dash, N/A)."""
+        value = text.strip()
+        return not value or any(p.search(value) for p in self.empty)
 
     def is_tick(self, text: str) -> bool:
         """Given a cell's text, say whether it is a tick (X, x, P, a check symbol), the surest SoA sign."""
@@ -39,11 +45,16 @@ class SoaVocabulary:
     def is_title(self, text: str) -> bool:
         return any(p.search(text) for p in self.title)
 
+    def first_title(self, text: str) -> re.Match[str] | None:
+        """The earliest SoA title words in a text, if any."""
+        matches = [m for m in (p.search(text) for p in self.title) if m]
+        return min(matches, key=lambda m: m.start()) if matches else None
+
 
 @lru_cache(maxsize=1)
 def soa_vocabulary() -> SoaVocabulary:
     """Return the vocabulary loaded from data/soa_terms.csv (read once)."""
-    kind_names = ("tick", "mark", "visit", "non_visit_column", "title")
+    kind_names = ("tick", "mark", "visit", "non_visit_column", "title", "empty")
     kinds: dict[str, list[re.Pattern[str]]] = {k: [] for k in kind_names}
     with TERMS_FILE.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):

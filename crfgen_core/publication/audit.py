@@ -1,0 +1,89 @@
+"""Audit a published package: re-hash every file against manifest.json and state the provenance chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from crfgen_core.ingest.document import sha256_file
+from crfgen_core.model.package import PublishedPackage
+from crfgen_core.publication.manifest import MANIFEST_NAME
+
+
+class ManifestUnreadableError(ValueError):
+    """The directory has no manifest.json, or it is not a valid manifest."""
+
+
+@dataclass
+class AuditReport:
+    """What an auditor needs: the manifest, and every discrepancy found (empty means verified)."""
+
+    directory: Path
+    manifest: PublishedPackage
+    problems: list[str] = field(default_factory=list)
+    files_verified: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def chain(self) -> list[str]:
+        """Return the provenance chain, protocol bytes first, published files last, one line each."""
+        m = self.manifest
+        lines = [
+            f"protocol   {m.protocol_file}  sha256 {m.protocol_sha256}",
+            *(f"terminology {ref.package} {ref.version}  sha256 {ref.sha256 or '-'}" for ref in m.ct),
+            *(f"standard   {name} {version}" for name, version in sorted(m.standards.items())),
+            f"code       crfgen {m.code_version}  rule set {m.rule_set_version}",
+            f"run        dagster run {m.dagster_run_id or '- (generated without Dagster)'}",
+            *(
+                f"upstream   {asset}  materialization {event}"
+                for asset, event in sorted(m.upstream_materializations.items())
+            ),
+            f"package    {m.study} / {m.version}  generated {m.generated_at}",
+            *(f"file       {f.path}  sha256 {f.sha256}  {f.size_bytes} bytes" for f in m.files),
+        ]
+        return lines
+
+
+def read_manifest(directory: Path) -> PublishedPackage:
+    """Given a package directory, return its manifest; raise ManifestUnreadableError if absent or invalid."""
+    path = directory / MANIFEST_NAME
+    if not path.is_file():
+        raise ManifestUnreadableError(f"{path}: no {MANIFEST_NAME}; not a published package")
+    try:
+        return PublishedPackage.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        raise ManifestUnreadableError(f"{path}: not a valid manifest ({exc.error_count()} errors)") from exc
+
+
+def audit_package(directory: Path, *, protocol: Path | None = None) -> AuditReport:
+    """Given a published package (and optionally the original protocol file), verify every hash."""
+    report = AuditReport(directory=directory, manifest=read_manifest(directory))
+    listed = {f.path for f in report.manifest.files}
+    for entry in report.manifest.files:
+        path = directory / entry.path
+        if not path.is_file():
+            report.problems.append(f"{entry.path}: listed in the manifest but missing")
+            continue
+        actual = sha256_file(path)
+        if actual != entry.sha256:
+            report.problems.append(
+                f"{entry.path}: sha256 {actual} does not match the manifest {entry.sha256}"
+            )
+        elif path.stat().st_size != entry.size_bytes:
+            report.problems.append(f"{entry.path}: size {path.stat().st_size} != manifest {entry.size_bytes}")
+        else:
+            report.files_verified += 1
+    for path in sorted(directory.iterdir()):
+        if path.name != MANIFEST_NAME and path.name not in listed:
+            report.problems.append(f"{path.name}: present but not listed in the manifest")
+    if protocol is not None:
+        actual = sha256_file(protocol)
+        if actual != report.manifest.protocol_sha256:
+            expected = report.manifest.protocol_sha256
+            report.problems.append(f"protocol {protocol.name}: sha256 {actual} is not the manifest's "
+                                   f"{expected}")
+    return report

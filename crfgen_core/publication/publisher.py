@@ -1,0 +1,74 @@
+"""Publish a CRF package into the outbox: outbox/<study>/<version>/, atomic, never overwritten."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from crfgen_core.model.design import CRFDesign
+from crfgen_core.model.package import PublishedPackage
+from crfgen_core.publication.atomic_dir import PackageExistsError, atomic_directory
+from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest, package_version_key
+
+DESIGN_FILE_NAME = "crf_design.json"
+# A rebuild of the same protocol version (new CT, new code) is a new revision, never an overwrite.
+MAX_REVISIONS = 999
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where a package was published and the manifest written with it."""
+
+    directory: Path
+    manifest: PublishedPackage
+
+
+def safe_dir_name(text: str) -> str:
+    """Given a study name, return a file-system-safe directory name (letters, digits, - _ .)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
+    return cleaned[:80] or "study"
+
+
+def next_revision_dir(study_dir: Path, version: str) -> Path:
+    """Given a study folder and a version key, return the first free `<version>` or `<version>-rN`."""
+    for revision in range(1, MAX_REVISIONS + 1):
+        candidate = study_dir / (version if revision == 1 else f"{version}-r{revision}")
+        if not candidate.exists():
+            return candidate
+    raise PackageExistsError(f"{study_dir / version}: {MAX_REVISIONS} revisions already published")
+
+
+def publish_package(
+    design: CRFDesign,
+    files: Sequence[Path],
+    outbox: Path,
+    *,
+    dagster_run_id: str | None = None,
+    upstream_materializations: Mapping[str, str] | None = None,
+) -> Publication:
+    """Given a design and its rendered files, publish them with crf_design.json and manifest.json.
+
+    The package lands in outbox/<study>/<version>/ through a temporary sibling and one rename; an
+    existing package is never touched (a rebuild becomes <version>-r2, -r3...).
+    """
+    names = [path.name for path in files]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates or DESIGN_FILE_NAME in names or MANIFEST_NAME in names:
+        raise ValueError(f"package file names must be unique and not reserved: {duplicates or names}")
+    version = package_version_key(design.protocol_file, design.protocol_sha256)
+    target = next_revision_dir(outbox / safe_dir_name(design.study_name), version)
+    with atomic_directory(target) as staging:
+        for path in files:
+            shutil.copyfile(path, staging / path.name)
+        (staging / DESIGN_FILE_NAME).write_text(design.to_json(), encoding="utf-8")
+        manifest = build_manifest(
+            design,
+            staging,
+            dagster_run_id=dagster_run_id,
+            upstream_materializations=dict(upstream_materializations or {}),
+        ).model_copy(update={"version": target.name})
+        (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+    return Publication(directory=target, manifest=manifest)

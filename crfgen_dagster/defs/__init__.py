@@ -1,0 +1,1 @@
+"""Definitions by concept: ingestion, terminology, design, rendering, publication."""

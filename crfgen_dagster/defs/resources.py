@@ -1,0 +1,114 @@
+"""Resources: settings, the CT source and the JSON stage store, configured from the environment.
+
+The environment is read when the code location loads its definitions (the `resources` function),
+never at import. Variables and defaults:
+  CRFGEN_DATA_DIR              data directory                     ./.data (resolved against the cwd)
+  CRFGEN_COVERAGE_THRESHOLD    minimum share of mapped activities  0.5
+  CRFGEN_SETTLE_SECONDS        inbox: unchanged this long = stable 30
+  CRFGEN_CT_SOURCE             CT refresh source (folder/file/URL) none: the store's current version
+  CRFGEN_CT_CHANGE_ACTION      "rebuild" or "flag"                 rebuild
+"""
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import dagster as dg
+from pydantic import TypeAdapter
+
+from crfgen_core.model.terminology import CTVersionRef
+from crfgen_core.terminology.bundled import open_seeded_store
+from crfgen_core.terminology.ct_index import CTIndex
+from crfgen_core.terminology.ct_refresh import refresh_ct
+from crfgen_core.terminology.ct_store import CTStore
+
+DEFAULT_DATA_DIR = ".data"
+
+
+class CRFGenSettings(dg.ConfigurableResource):
+    """Where the data lives and the thresholds the gates use."""
+
+    data_dir: str = DEFAULT_DATA_DIR
+    coverage_threshold: float = 0.5
+    settle_seconds: float = 30.0
+    ct_change_action: Literal["rebuild", "flag"] = "rebuild"
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    def work_dir(self, partition_key: str, stage: str) -> Path:
+        return self.data_path / "work" / partition_key / stage
+
+
+class TerminologySource(dg.ConfigurableResource):
+    """CDISC CT from the versioned store under the data directory (seeded with the bundled snapshot).
+
+    `source` empty: use the store's current version, no fetch. Otherwise a folder, file or URL base
+    handed to crfgen_core's `refresh_ct`, which adds a new version to the store when there is one.
+    """
+
+    data_dir: str = DEFAULT_DATA_DIR
+    source: str = ""
+    package: str = "sdtm"
+
+    def store(self) -> CTStore:
+        return open_seeded_store(Path(self.data_dir).resolve())
+
+    def refresh_and_load(self) -> CTIndex:
+        store = self.store()
+        if self.source:
+            result = refresh_ct(store, self.source, packages=(self.package,))
+            if not result.ok:
+                raise RuntimeError(f"CT refresh from {self.source} failed: {result.failures}")
+        return store.load(self.package)
+
+    def load_version(self, ref: CTVersionRef) -> CTIndex:
+        """Given the CT version a design recorded, return exactly that version from the store."""
+        return self.store().load(ref.package, ref.version)
+
+
+class JsonStageIOManager(dg.ConfigurableIOManager):
+    """Stores stage outputs as indented JSON (pydantic) under <data_dir>/stages/<asset>/<partition>.json."""
+
+    data_dir: str = DEFAULT_DATA_DIR
+
+    def _path(self, context: dg.OutputContext | dg.InputContext) -> Path:
+        root = Path(self.data_dir).resolve() / "stages" / "/".join(context.asset_key.path)
+        return (
+            root / f"{context.asset_partition_key}.json"
+            if context.has_asset_partitions
+            else root / "value.json"
+        )
+
+    def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
+        path = self._path(context)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = path.with_name(path.name + ".partial")
+        staging.write_bytes(TypeAdapter(type(obj)).dump_json(obj, indent=2) + b"\n")
+        os.replace(staging, path)
+        context.add_output_metadata({"stored_as": dg.MetadataValue.path(str(path))})
+
+    def load_input(self, context: dg.InputContext) -> Any:
+        return TypeAdapter(context.dagster_type.typing_type).validate_json(self._path(context).read_bytes())
+
+
+def settings_from_env(env: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+    """Given an environment, return the resources this code location binds."""
+    data_dir = str(Path(env.get("CRFGEN_DATA_DIR", DEFAULT_DATA_DIR)).resolve())
+    action = env.get("CRFGEN_CT_CHANGE_ACTION", "rebuild")
+    return {
+        "settings": CRFGenSettings(
+            data_dir=data_dir,
+            coverage_threshold=float(env.get("CRFGEN_COVERAGE_THRESHOLD", "0.5")),
+            settle_seconds=float(env.get("CRFGEN_SETTLE_SECONDS", "30")),
+            ct_change_action="flag" if action == "flag" else "rebuild",
+        ),
+        "terminology": TerminologySource(data_dir=data_dir, source=env.get("CRFGEN_CT_SOURCE", "")),
+        "io_manager": JsonStageIOManager(data_dir=data_dir),
+    }
+
+
+@dg.definitions
+def resources() -> dg.Definitions:
+    return dg.Definitions(resources=settings_from_env(os.environ))

@@ -1,0 +1,139 @@
+"""Inbox sensor: stable-file rule, sha256 dedupe, quarantine, a burst of 50, reference-data bootstrap."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from crfgen_core.examples import example_protocol_path
+from crfgen_dagster.defs.ingestion.sensors import build_inbox_sensor
+from crfgen_dagster.defs.resources import CRFGenSettings
+
+SENSOR = build_inbox_sensor()
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as inst:
+        for asset in ("controlled_terminology", "cdisc_standards"):
+            inst.report_runless_asset_event(dg.AssetMaterialization(asset))
+        yield inst
+
+
+def tick(
+    instance: dg.DagsterInstance,
+    data_dir: Path,
+    cursor: str | None = None,
+    settle: float = 3600.0,
+    apply: bool = True,
+):
+    """Evaluate one tick; like the daemon, record the partitions it adds unless `apply` is False."""
+    context = dg.build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        resources={"settings": CRFGenSettings(data_dir=str(data_dir), settle_seconds=settle)},
+    )
+    result = SENSOR(context)
+    for request in getattr(result, "dynamic_partitions_requests", None) or []:
+        if apply:
+            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    return result
+
+
+def drop(data_dir: Path, name: str, content: bytes | None = None) -> Path:
+    inbox = data_dir / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    target = inbox / name
+    if content is None:
+        shutil.copyfile(example_protocol_path("docx"), target)
+    else:
+        target.write_bytes(content)
+    return target
+
+
+def test_a_file_is_taken_only_once_unchanged_across_two_ticks(instance, tmp_path: Path) -> None:
+    path = drop(tmp_path, "study.docx")
+    first = tick(instance, tmp_path)
+    assert not first.run_requests and path.exists()
+    with path.open("ab") as handle:  # still being written: signature changes, still not taken
+        handle.write(b"\0")
+    second = tick(instance, tmp_path, first.cursor)
+    assert not second.run_requests
+    shutil.copyfile(example_protocol_path("docx"), path)
+    os.utime(path, ns=(1, 1))
+    third = tick(instance, tmp_path, second.cursor)
+    fourth = tick(instance, tmp_path, third.cursor)
+    requests = [*third.run_requests, *fourth.run_requests]
+    assert len(requests) == 1 and requests[0].partition_key.startswith("study-")
+    assert not path.exists()
+    stored = list((tmp_path / "protocols").glob("*/study.docx"))
+    assert len(stored) == 1 and requests[0].run_key == stored[0].parent.name
+
+
+def test_an_old_enough_file_is_taken_on_first_sight(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "settled.docx")
+    result = tick(instance, tmp_path, settle=0.0)
+    assert len(result.run_requests) == 1
+    assert result.dynamic_partitions_requests[0].partition_keys == [result.run_requests[0].partition_key]
+
+
+def test_same_bytes_dropped_twice_run_once_and_the_copy_is_kept(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "a.docx")
+    assert len(tick(instance, tmp_path, settle=0.0).run_requests) == 1
+    drop(tmp_path, "a_again.docx")
+    assert tick(instance, tmp_path, settle=0.0).run_requests == []
+    assert len(list((tmp_path / "protocols").glob("*/duplicates/*a_again.docx"))) == 1
+
+
+def test_unsupported_and_empty_files_are_quarantined_with_a_reason(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "notes.txt", b"just some text")
+    drop(tmp_path, "empty.pdf", b"")
+    drop(tmp_path, "copying.docx.part", b"partial")
+    result = tick(instance, tmp_path, settle=0.0)
+    assert result.run_requests == []
+    reasons = {p.name: p.read_text() for p in (tmp_path / "quarantine").glob("*.reason.txt")}
+    assert len(reasons) == 2
+    assert any("UNSUPPORTED_FORMAT" in text for text in reasons.values())
+    assert any("EMPTY_FILE" in text for text in reasons.values())
+    assert (tmp_path / "inbox" / "copying.docx.part").exists()  # an in-progress copy is left alone
+
+
+def test_a_burst_of_50_files_yields_50_distinct_run_requests(instance, tmp_path: Path) -> None:
+    original = example_protocol_path("docx").read_bytes()
+    for n in range(50):
+        drop(tmp_path, f"protocol_{n:02d}.docx", original + f"<!-- {n} -->".encode())  # distinct bytes
+    first = tick(instance, tmp_path)
+    assert first.run_requests == [] and len(json.loads(first.cursor)) == 50
+    second = tick(instance, tmp_path, first.cursor)
+    keys = [r.partition_key for r in second.run_requests]
+    assert len(keys) == 50 and len(set(keys)) == 50 and len({r.run_key for r in second.run_requests}) == 50
+    assert {r.job_name for r in second.run_requests} == {"protocol_job"}
+    assert tick(instance, tmp_path, second.cursor).run_requests == []
+
+
+def test_reference_data_are_requested_first_and_files_wait(tmp_path: Path) -> None:
+    drop(tmp_path, "waiting.docx")
+    with dg.instance_for_test() as fresh:
+        result = tick(fresh, tmp_path, settle=0.0)
+    assert [r.job_name for r in result.run_requests] == ["reference_data_job"]
+    assert (tmp_path / "inbox" / "waiting.docx").exists()
+
+
+def test_the_sensor_never_raises(instance, tmp_path: Path) -> None:
+    (tmp_path / "inbox").parent.mkdir(exist_ok=True)
+    (tmp_path / "inbox").write_text("a file where the inbox folder should be")
+    result = tick(instance, tmp_path)
+    assert isinstance(result, dg.SkipReason) and "inbox sensor error" in (result.skip_message or "")
+
+
+def test_a_taken_file_whose_tick_failed_is_requested_again(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "orphan.docx")
+    first = tick(instance, tmp_path, settle=0.0, apply=False)
+    assert len(first.run_requests) == 1  # the result is lost: its partition was never added
+    again = tick(instance, tmp_path, settle=0.0)
+    assert [r.run_key for r in again.run_requests] == [first.run_requests[0].run_key]

@@ -1,0 +1,334 @@
+"""Hostile and broken protocol files, built on the spot from the bundled example (nothing downloaded).
+
+Each builder writes one file into a folder and returns its path. `HOSTILE` maps a case id to its builder
+and the outcome the reader must reach: a typed error code, or "read" (a ParsedProtocol).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.pdfencrypt import StandardEncryption
+from reportlab.pdfgen import canvas
+
+from crfgen_core.examples import example_protocol_path
+
+SECRET_TOKEN = "CRFGEN-XXE-SECRET-7f3a9c"  # written to a local file an XXE payload points at
+DOCUMENT_PART = "word/document.xml"
+BOMB_GIGABYTES = 2
+MANY_PAGES = 3_000
+NESTING_DEPTH = 100_000
+
+
+def example_pdf_bytes() -> bytes:
+    return example_protocol_path("pdf").read_bytes()
+
+
+def example_docx_bytes() -> bytes:
+    return example_protocol_path("docx").read_bytes()
+
+
+def empty(folder: Path) -> Path:
+    path = folder / "empty.pdf"
+    path.write_bytes(b"")
+    return path
+
+
+def truncated_pdf(folder: Path) -> Path:
+    data = example_pdf_bytes()
+    path = folder / "truncated.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def corrupted_pdf(folder: Path) -> Path:
+    """The example with its xref table and every stream body overwritten by flipped bytes."""
+    data = bytearray(example_pdf_bytes())
+    xref = data.rfind(b"xref")
+    for index in range(xref, min(xref + 400, len(data))):
+        data[index] ^= 0xFF
+    start = 0
+    while (found := data.find(b"stream", start)) != -1:
+        end = data.find(b"endstream", found)
+        if end == -1:
+            break
+        for index in range(found + 8, end - 1):
+            data[index] ^= 0xA5
+        start = end + len(b"endstream")
+    path = folder / "corrupted.pdf"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def encrypted_pdf(folder: Path) -> Path:
+    path = folder / "encrypted.pdf"
+    pdf = canvas.Canvas(str(path), encrypt=StandardEncryption("user-secret", ownerPassword="owner-secret"))
+    pdf.drawString(72, 720, "Schedule of Activities")
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def many_pages_pdf(folder: Path, pages: int = MANY_PAGES) -> Path:
+    path = folder / "many_pages.pdf"
+    pdf = canvas.Canvas(str(path), pageCompression=1)
+    for _ in range(pages):
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def nested_pdf(folder: Path, depth: int = NESTING_DEPTH) -> Path:
+    """A hand-written one-page PDF whose catalog holds an array nested `depth` levels deep."""
+    nested = b"[" * depth + b"]" * depth
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /Deep " + nested + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Dict "
+        + b"<< /A " * 2000
+        + b">> " * 2000
+        + b">>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    path = folder / "nested.pdf"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _replace_parts(
+    source: bytes, replacements: dict[str, bytes], extra: dict[str, bytes] | None = None
+) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as original,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for info in original.infolist():
+            new.writestr(info.filename, replacements.get(info.filename, original.read(info.filename)))
+        for name, data in (extra or {}).items():
+            new.writestr(name, data)
+    return out.getvalue()
+
+
+def _document_with_doctype(doctype: str, entity_ref: str) -> bytes:
+    """The example's document.xml with a DOCTYPE prepended and `entity_ref` as the first paragraph text."""
+    with zipfile.ZipFile(example_protocol_path("docx")) as archive:
+        xml = archive.read(DOCUMENT_PART).decode("utf-8")
+    declaration_end = xml.index("?>") + 2 if xml.startswith("<?xml") else 0
+    body = xml.index("<w:body>") + len("<w:body>")
+    paragraph = f"<w:p><w:r><w:t>Protocol {entity_ref} title</w:t></w:r></w:p>"
+    return (xml[:declaration_end] + doctype + xml[declaration_end:body] + paragraph + xml[body:]).encode()
+
+
+def xxe_docx(folder: Path) -> Path:
+    """document.xml declares an external entity pointing at a local secret file (and one at /etc/passwd)."""
+    secret = folder / "secret.txt"
+    secret.write_text(SECRET_TOKEN)
+    doctype = (
+        f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file://{secret}">'
+        '<!ENTITY pw SYSTEM "file:///etc/passwd">]>'
+    )
+    path = folder / "xxe.docx"
+    path.write_bytes(
+        _replace_parts(example_docx_bytes(), {DOCUMENT_PART: _document_with_doctype(doctype, "&xxe;&pw;")})
+    )
+    return path
+
+
+def billion_laughs_xml() -> str:
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
+    )
+    return f"<!DOCTYPE w:document [{entities}]>"
+
+
+def billion_laughs_docx(folder: Path) -> Path:
+    path = folder / "billion_laughs.docx"
+    path.write_bytes(
+        _replace_parts(
+            example_docx_bytes(), {DOCUMENT_PART: _document_with_doctype(billion_laughs_xml(), "&lol9;")}
+        )
+    )
+    return path
+
+
+def macro_docx(folder: Path) -> Path:
+    """A macro-enabled Word package (.docm content type and a vbaProject.bin part) renamed .docx."""
+    with zipfile.ZipFile(example_protocol_path("docx")) as archive:
+        types = archive.read("[Content_Types].xml").decode("utf-8")
+    types = types.replace(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+    ).replace(
+        "</Types>",
+        '<Override PartName="/word/vbaProject.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+        "</Types>",
+    )
+    path = folder / "macro.docx"
+    path.write_bytes(
+        _replace_parts(
+            example_docx_bytes(),
+            {"[Content_Types].xml": types.encode()},
+            {
+                "word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                + b"Attribute VB_Name = AutoOpen" * 10
+            },
+        )
+    )
+    return path
+
+
+def zip_bomb_docx(folder: Path, gigabytes: int = BOMB_GIGABYTES) -> Path:
+    """A DOCX whose word/document.xml inflates to `gigabytes` GB of spaces, written without ever holding it.
+
+    One megabyte of spaces is deflated once; a full flush makes each block independent of the ones before,
+    so the same compressed block repeated N times is a valid stream that inflates to N MB.
+    """
+    megabyte = b" " * (1 << 20)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressor.compress(megabyte)
+    compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(megabyte) + compressor.flush(zlib.Z_FULL_FLUSH)
+    tail = compressor.flush(zlib.Z_FINISH)
+    count = gigabytes * 1024
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(megabyte, crc)
+    with zipfile.ZipFile(example_protocol_path("docx")) as archive:
+        small = {
+            info.filename: archive.read(info.filename)
+            for info in archive.infolist()
+            if info.filename != DOCUMENT_PART
+        }
+    entries: list[tuple[str, int, bytes | tuple[bytes, int, bytes], int, int]] = []
+    for name, data in small.items():
+        deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+        packed = deflater.compress(data) + deflater.flush()
+        entries.append((name, 8, packed, zlib.crc32(data), len(data)))
+    entries.append((DOCUMENT_PART, 8, (block, count, tail), crc, count << 20))
+    path = folder / "zip_bomb.docx"
+    _write_raw_zip(path, entries)
+    return path
+
+
+def _write_raw_zip(
+    path: Path, entries: list[tuple[str, int, bytes | tuple[bytes, int, bytes], int, int]]
+) -> None:
+    """Write a zip from already-deflated members; a (block, repeat, tail) member is streamed, not built."""
+    central = io.BytesIO()
+    with path.open("wb") as out:
+        for name, method, payload, crc, size in entries:
+            encoded = name.encode()
+            compressed = (
+                len(payload[0]) * payload[1] + len(payload[2]) if isinstance(payload, tuple) else len(payload)
+            )
+            offset = out.tell()
+            out.write(
+                struct.pack(
+                    "<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, compressed, size, len(encoded), 0
+                )
+                + encoded
+            )
+            if isinstance(payload, tuple):
+                block, repeat, tail = payload
+                for _ in range(repeat):
+                    out.write(block)
+                out.write(tail)
+            else:
+                out.write(payload)
+            central.write(
+                struct.pack(
+                    "<4s6H3L5H2L",
+                    b"PK\x01\x02",
+                    20,
+                    20,
+                    0,
+                    method,
+                    0,
+                    0x21,
+                    crc,
+                    compressed,
+                    size,
+                    len(encoded),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    offset,
+                )
+                + encoded
+            )
+        start = out.tell()
+        directory = central.getvalue()
+        out.write(directory)
+        out.write(
+            struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), start, 0)
+        )
+
+
+def pdf_named_docx(folder: Path) -> Path:
+    path = folder / "really_a_pdf.docx"
+    path.write_bytes(example_pdf_bytes())
+    return path
+
+
+def docx_named_pdf(folder: Path) -> Path:
+    path = folder / "really_a_docx.pdf"
+    path.write_bytes(example_docx_bytes())
+    return path
+
+
+def text_named_pdf(folder: Path) -> Path:
+    path = folder / "notes.pdf"
+    path.write_text("Protocol XYZ-123\nThis is a plain text file, not a PDF.\n")
+    return path
+
+
+@dataclass(frozen=True)
+class HostileCase:
+    build: Callable[[Path], Path]
+    expect: str  # an error code (ProtocolReadError.code) or "read" for a ParsedProtocol
+    also: tuple[str, ...] = ()  # other acceptable outcomes, for files a lenient parser may partly read
+
+
+HOSTILE: dict[str, HostileCase] = {
+    "zero_byte": HostileCase(empty, "EMPTY_FILE"),
+    "truncated_pdf": HostileCase(truncated_pdf, "CORRUPT"),
+    "corrupted_pdf": HostileCase(corrupted_pdf, "CORRUPT", also=("read",)),
+    "encrypted_pdf": HostileCase(encrypted_pdf, "ENCRYPTED"),
+    "nested_pdf": HostileCase(nested_pdf, "CORRUPT", also=("read",)),
+    "zip_bomb_docx": HostileCase(zip_bomb_docx, "LIMIT_EXCEEDED"),
+    "xxe_docx": HostileCase(xxe_docx, "read", also=("UNSUPPORTED_FORMAT", "CORRUPT")),
+    "billion_laughs_docx": HostileCase(billion_laughs_docx, "read", also=("UNSUPPORTED_FORMAT", "CORRUPT")),
+    "macro_docm_as_docx": HostileCase(macro_docx, "UNSUPPORTED_FORMAT"),
+    "pdf_named_docx": HostileCase(pdf_named_docx, "read"),
+    "docx_named_pdf": HostileCase(docx_named_pdf, "read"),
+    "text_named_pdf": HostileCase(text_named_pdf, "CORRUPT"),
+}
+
+# Awkward but legitimate file names: the bytes are the example PDF, so each must simply be read.
+ODD_NAMES = (
+    "..pdf",
+    "protocole été 試験 ñ.pdf",
+    "with  spaces .pdf",
+    "new\nline.pdf",
+    "-rf.pdf",
+    "--help.pdf",
+)

@@ -1,0 +1,133 @@
+"""Every hostile or broken file ends in a typed error with a clear message, or a ParsedProtocol with a
+warning; the input bytes are never changed; the CLI exits 2 with one line and no traceback."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import sha256
+from hostile_files import HOSTILE, ODD_NAMES, SECRET_TOKEN, example_pdf_bytes
+
+from crfgen_core.ingest.errors import ProtocolReadError
+from crfgen_core.ingest.reader import read_protocol
+
+CRF_GEN = Path(sys.executable).with_name("crf-gen")
+
+
+def _outcome(path: Path) -> tuple[str, str]:
+    """(error code or "read", message or ParsedProtocol JSON)."""
+    try:
+        parsed = read_protocol(path)
+    except ProtocolReadError as exc:
+        return exc.code, str(exc)
+    return "read", parsed.to_json()
+
+
+@pytest.mark.parametrize("case_id", sorted(HOSTILE))
+def test_read_protocol_ends_typed_and_keeps_the_bytes(hostile_files: dict[str, Path], case_id: str) -> None:
+    path = hostile_files[case_id]
+    before = sha256(path)
+    code, text = _outcome(path)
+    case = HOSTILE[case_id]
+    assert code in (case.expect, *case.also), text
+    if code != "read":
+        assert text.startswith(f"{path.name}: ") and "\n" not in text and len(text) < 400
+    assert SECRET_TOKEN not in text and "root:x:0:0" not in text
+    assert sha256(path) == before
+
+
+def test_a_damaged_pdf_that_is_partly_readable_says_what_is_missing(hostile_files: dict[str, Path]) -> None:
+    parsed = read_protocol(hostile_files["corrupted_pdf"])
+    assert {"NO_SOA_FOUND", "NO_ELIGIBILITY_FOUND"} <= {w.code for w in parsed.warnings}
+
+
+def test_content_decides_the_format_not_the_extension(hostile_files: dict[str, Path]) -> None:
+    assert read_protocol(hostile_files["pdf_named_docx"]).document.format == "pdf"
+    assert read_protocol(hostile_files["docx_named_pdf"]).document.format == "docx"
+
+
+@pytest.mark.parametrize("case_id", sorted(HOSTILE))
+def test_cli_extract_exits_2_with_one_line(
+    hostile_files: dict[str, Path], case_id: str, tmp_path: Path
+) -> None:
+    path = hostile_files[case_id]
+    before = sha256(path)
+    done = subprocess.run(
+        [str(CRF_GEN), "extract", str(path), "--json", str(tmp_path / "out.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert "Traceback" not in done.stderr + done.stdout
+    output = done.stdout + done.stderr + ((tmp_path / "out.json").read_text() if done.returncode == 0 else "")
+    assert SECRET_TOKEN not in output and "root:x:0:0" not in output
+    case = HOSTILE[case_id]
+    if done.returncode == 0:
+        assert "read" in (case.expect, *case.also), done.stdout
+        assert (tmp_path / "out.json").is_file()
+    else:
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("crf-gen: error [") and path.name in lines[0]
+    assert sha256(path) == before
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_awkward_file_names_are_read(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(example_pdf_bytes())
+    parsed = read_protocol(path)
+    assert parsed.document.file_name == name and parsed.schedules
+
+
+def test_cli_takes_names_that_look_like_options(tmp_path: Path) -> None:
+    for name in ("-rf.pdf", "--help.pdf"):
+        (tmp_path / name).write_bytes(example_pdf_bytes())
+        done = subprocess.run(
+            [str(CRF_GEN), "extract", "--json", "out.json", "--", name],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f'"file_name": "{name}"' in (tmp_path / "out.json").read_text()
+
+
+def test_zip_bomb_and_billion_laughs_stay_small_in_memory(
+    hostile_files: dict[str, Path], tmp_path: Path
+) -> None:
+    """In a fresh process (peak RSS is per process), reading both leaves the peak far below the bomb size."""
+    script = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from crfgen_core.ingest.reader import read_protocol\n"
+        "from crfgen_core.ingest.errors import ProtocolReadError\n"
+        "for arg in sys.argv[1:]:\n"
+        "    try:\n"
+        "        read_protocol(Path(arg))\n"
+        "    except ProtocolReadError as exc:\n"
+        "        print(exc.code)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    bomb = tmp_path / "bomb.docx"
+    shutil.copyfile(hostile_files["zip_bomb_docx"], bomb)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(bomb), str(hostile_files["billion_laughs_docx"])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ},
+    )
+    assert done.returncode == 0, done.stderr
+    *codes, peak_mb = done.stdout.split()
+    assert codes[0] == "LIMIT_EXCEEDED"
+    assert int(peak_mb) < 400, f"peak RSS {peak_mb} MB: was the bomb inflated?"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 < 1024
