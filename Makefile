@@ -19,8 +19,11 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 install: $(BIN)/.installed
 
 ## Run the protocol job through Dagster on the bundled example (SQLite instance, bundled CT).
-demo: install
-	$(BIN)/python -m crfgen_dagster.demo
+demo: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m crfgen_dagster.local_run
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $@
 
 ## Lint, layering, types, then the whole test suite.
 test: install lint
@@ -32,8 +35,7 @@ lint: install
 	$(BIN)/mypy crfgen_core
 
 ## The Dagster UI on http://127.0.0.1:3000 (webserver + daemon, so the inbox sensor and schedules run).
-ui: install
-	mkdir -p $(DAGSTER_HOME) && cp -n dagster.yaml $(DAGSTER_HOME)/dagster.yaml || true
+ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dg dev --host 127.0.0.1 --port 3000
 
 ## Regenerate the bundled example protocol (DOCX and PDF) from crfgen_core/examples/example_study.py.

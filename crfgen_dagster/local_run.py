@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"crf_package for {key} was not published: see the run in the UI", file=sys.stderr)
         return 1
     print(f"published {package.asset_materialization.metadata['package_dir'].value}")
+    print(f"Dagster instance: {os.environ['DAGSTER_HOME']} (the runs, lineage and checks of this build)")
+    print("Open the UI: make ui, then http://127.0.0.1:3000 (Assets > crf_package)")
     return 0
 
 

@@ -1,4 +1,8 @@
-"""A throwaway PostgreSQL database per test session on 127.0.0.1:5432 (user postgres, trust auth)."""
+"""A throwaway PostgreSQL database per test on 127.0.0.1:5432 (user postgres, trust auth).
+
+Per test, not per session: a Dagster instance remembers materializations whose files live in that test's
+tmp data directory, so two tests sharing one database would see each other's (missing) files.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ def _admin_connection():
     return connection
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def pg_database() -> Iterator[dict[str, str]]:
     """Create crfgen_test_<random>; yield the DAGSTER_PG_* environment naming it; drop it afterwards."""
     try:

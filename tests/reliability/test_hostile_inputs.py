@@ -4,7 +4,6 @@ warning; the input bytes are never changed; the CLI exits 2 with one line and no
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -104,9 +103,9 @@ def test_cli_takes_names_that_look_like_options(tmp_path: Path) -> None:
 def test_zip_bomb_and_billion_laughs_stay_small_in_memory(
     hostile_files: dict[str, Path], tmp_path: Path
 ) -> None:
-    """In a fresh process (peak RSS is per process), reading both leaves the peak far below the bomb size."""
+    """In a fresh program (peak RSS is per address space), reading both stays far below the bomb size."""
     script = (
-        "import resource, sys\n"
+        "import sys\n"
         "from pathlib import Path\n"
         "from crfgen_core.ingest.reader import read_protocol\n"
         "from crfgen_core.ingest.errors import ProtocolReadError\n"
@@ -115,7 +114,10 @@ def test_zip_bomb_and_billion_laughs_stay_small_in_memory(
         "        read_protocol(Path(arg))\n"
         "    except ProtocolReadError as exc:\n"
         "        print(exc.code)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        # VmHWM is this program's own peak: ru_maxrss would include the RSS inherited from a big parent
+        # at fork time (the whole pytest process), which says nothing about reading the bomb.
+        "hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+        "print(int(hwm.split()[1]) // 1024)\n"
     )
     bomb = tmp_path / "bomb.docx"
     shutil.copyfile(hostile_files["zip_bomb_docx"], bomb)
@@ -130,4 +132,3 @@ def test_zip_bomb_and_billion_laughs_stay_small_in_memory(
     *codes, peak_mb = done.stdout.split()
     assert codes[0] == "LIMIT_EXCEEDED"
     assert int(peak_mb) < 400, f"peak RSS {peak_mb} MB: was the bomb inflated?"
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 < 1024
