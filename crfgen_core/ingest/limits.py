@@ -20,14 +20,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from crfgen_core.ingest.errors import (
-    CorruptProtocolError,
-    EncryptedProtocolError,
-    InputLimitExceededError,
-)
+from crfgen_core.ingest.errors import InputLimitExceededError
+from crfgen_core.ingest.pdf.pdf_text import open_pdf
 
 # The largest real protocols seen (500+ pages with scanned appendices) are under 60 MB and 700 pages.
 DEFAULT_MAX_SIZE_BYTES = 200 * 1024 * 1024
@@ -113,14 +109,7 @@ def check_input_limits(path: Path, limits: InputLimits | None = None) -> int | N
 
 def pdf_page_count(path: Path) -> int:
     """Given a PDF, return its number of pages; raise a typed error if it cannot be opened."""
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            reason = "the PDF is password-protected; send an unencrypted copy"
-            raise EncryptedProtocolError(path, reason) from exc
-        raise CorruptProtocolError(path, f"the PDF cannot be opened ({message})") from exc
+    pdf = open_pdf(path)
     try:
         return len(pdf)
     finally:

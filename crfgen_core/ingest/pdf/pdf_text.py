@@ -21,16 +21,21 @@ class PdfText:
         return len(self.pages)
 
 
-def read_pdf_text(path: Path) -> PdfText:
-    """Given a PDF path, return its page texts; raise a typed error for encrypted or damaged files."""
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Given a PDF path, return the open document; raise a typed error for encrypted or damaged files."""
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         message = str(exc)
         if "password" in message.lower():
             reason = "the PDF is password-protected; send an unencrypted copy"
             raise EncryptedProtocolError(path, reason) from exc
         raise CorruptProtocolError(path, f"the PDF cannot be opened ({message})") from exc
+
+
+def read_pdf_text(path: Path) -> PdfText:
+    """Given a PDF path, return its page texts; raise a typed error for encrypted or damaged files."""
+    pdf = open_pdf(path)
     try:
         pages = []
         for index in range(len(pdf)):
