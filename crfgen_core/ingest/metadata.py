@@ -10,20 +10,21 @@ DEFAULT_FRONT_CHARS = 12_000  # the title page and its neighbours; later text ci
 
 _NCT = re.compile(r"\bNCT\s?(\d{8})\b")
 _PROTOCOL_NUMBER = re.compile(
-    r"(?:sponsor (?:trial|protocol|study) (?:id|identifier|number|no\.?)"
+    r"(?:sponsor (?:trial|protocol|study) (?:identifier|id|number|no\.?)"
     r"|protocol (?:number|no\.?|identifier|id|code)"
-    r"|study (?:number|no\.?|code)|^protocol)\s*[:#]?\s*([A-Z0-9][A-Z0-9\-()/._]{3,40})",
+    r"|study (?:number|no\.?|code)|^protocol)\b\.?(?:[ \t]*[:#][ \t]*|[ \t]+)([A-Z0-9][A-Z0-9\-()/._]{3,40})",
     re.I | re.M,
 )
 _PHASE = re.compile(
     r"\bphase\s*(?::\s*)?(1|2|3|4|I{1,3}|IV)([ab])?(?:\s*[/-]\s*(1|2|3|4|I{1,3}|IV)([ab])?)?\b", re.I
 )
 _ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
-_SPONSOR_LABEL = re.compile(r"^\s*sponsor(?: name)?\s*:\s*(.{3,100})$", re.I | re.M)
+_SPONSOR_LABEL = re.compile(r"^[ \t]*sponsor(?: name)?(?: and address)?[ \t]*:[ \t]*(.*)$", re.I | re.M)
 _COMPANY = re.compile(
-    r"([A-Z][\w.&'\-]*(?: [A-Z&][\w.&'\-]*){0,5},? (?:Ltd|Limited|Inc|A/S|GmbH|Company|AG|plc|LLC|Corporation"
-    r"|S\.A\.|N\.V\.|B\.V\.|Pharmaceuticals|Pharma)\b\.?)"
+    r"([A-Z][\w.&'\-]*(?: (?:[A-Z&][\w.&'\-]*|and)){0,5},? "
+    r"(?:Ltd|Limited|Inc|A/S|GmbH|Company|AG|plc|LLC|Corporation|S\.A\.|N\.V\.|B\.V\.|Pharmaceuticals|Pharma)\b\.?)"
 )
+_COMPANY_END = re.compile(r"(?<=[a-z]{4})\.$")  # a sentence's full stop, not the one of "Inc."
 _TITLE_LABEL = re.compile(
     r"^\s*(?:full |official |protocol |study )?(?:study )?title(?: of study)?\s*:\s*(.+)$", re.I | re.M
 )
@@ -40,13 +41,18 @@ _DATE_VALUE = (
     r"(\d{1,2}[- ](?:[A-Za-z]{3,9})[- ,]+\d{4}|[A-Za-z]{3,9}\.? \d{1,2}, \d{4}|\d{4}-\d{2}-\d{2}"
     r"|\d{1,2}/\d{1,2}/\d{4})"
 )
-_DATE_LABEL = re.compile(r"\b(?:date|dated)\b[^:\n]{0,30}?[:\s]\s*" + _DATE_VALUE, re.I)
+_DATE_LABEL = re.compile(r"\bdate\b[ \t]*:[ \t]*" + _DATE_VALUE, re.I)
+_DATED = re.compile(r"\b(?:date|dated)\b[^:\n]{0,30}?[:\s]\s*" + _DATE_VALUE, re.I)
+# "According to template: Version X dated ... based on CPT version 4" describes the template, not the study
+_TEMPLATE_LINE = re.compile(r"^.*\btemplate\b.*$", re.I | re.M)
+_PHASE_LABEL = re.compile(r"^[ \t]*(?:trial |study )?phase[ \t]*:[ \t]*(.+)$", re.I | re.M)
+_LABEL_ONLY = re.compile(r"^[A-Z][\w /()&,'-]{0,50}:$|^[a-z][\w /()]{0,30}:$")
 _ANY_DATE = re.compile(_DATE_VALUE)
 
 
 def extract_metadata(front_text: str) -> StudyMetadata:
     """Given the text of the first pages (or first paragraphs and tables), return the title-page facts."""
-    text = front_text[:DEFAULT_FRONT_CHARS]
+    text = _TEMPLATE_LINE.sub("", front_text[:DEFAULT_FRONT_CHARS])
     return StudyMetadata(
         protocol_number=_protocol_number(text),
         title=_title(text),
@@ -70,7 +76,8 @@ def _protocol_number(text: str) -> str | None:
 
 
 def _phase(text: str) -> str | None:
-    match = _PHASE.search(text)
+    labelled = _PHASE_LABEL.search(text)
+    match = (_PHASE.search(f"phase {labelled.group(1)}") if labelled else None) or _PHASE.search(text)
     if not match:
         return None
     first = _ROMAN.get(match.group(1).upper(), match.group(1)) + (match.group(2) or "")
@@ -79,11 +86,27 @@ def _phase(text: str) -> str | None:
     return f"Phase {first}"
 
 
+def _labelled_value(text: str, match: re.Match[str]) -> str | None:
+    """The value after a label: on the label's line, else on the next line; never another label."""
+    value = match.group(1).strip()
+    if not value:
+        following = text[match.end() :].lstrip("\n").split("\n", 2)
+        value = following[0].strip() if following else ""
+        after = following[1].strip() if len(following) > 1 else ""
+        if _LABEL_ONLY.match(after) and after[:1].islower():  # "Legal registered" + "address:"
+            return None
+    if not value or _LABEL_ONLY.match(value) or value.endswith(":"):
+        return None
+    return value
+
+
 def _sponsor(text: str) -> str | None:
-    labelled = _SPONSOR_LABEL.search(text)
-    if labelled:
-        return labelled.group(1).strip()
-    companies = [match.group(1).strip() for match in _COMPANY.finditer(text)]
+    for labelled in _SPONSOR_LABEL.finditer(text):
+        value = _labelled_value(text, labelled)
+        if value:
+            company = _COMPANY.search(value) if any(ch.isdigit() for ch in value) else None
+            return _COMPANY_END.sub("", company.group(1).strip() if company else value)  # name, not address
+    companies = [_COMPANY_END.sub("", match.group(1).strip()) for match in _COMPANY.finditer(text)]
     return max(set(companies), key=companies.count) if companies else None
 
 
@@ -125,5 +148,5 @@ def _amendment(text: str) -> str | None:
 
 
 def _date(text: str) -> str | None:
-    match = _DATE_LABEL.search(text) or _ANY_DATE.search(text)
+    match = _DATE_LABEL.search(text) or _DATED.search(text) or _ANY_DATE.search(text)
     return " ".join(match.group(1).split()) if match else None

@@ -10,7 +10,7 @@ from crfgen_core.ingest.docx.docx_content import DocxContent, DocxTable
 from crfgen_core.ingest.eligibility import extract_eligibility
 from crfgen_core.ingest.limits import ExtractionDeadline, InputLimits, check_input_limits
 from crfgen_core.ingest.metadata import extract_metadata
-from crfgen_core.ingest.objectives import objectives_from_docx, objectives_from_text
+from crfgen_core.ingest.objectives import objectives_from_docx, objectives_from_pdf, objectives_from_text
 from crfgen_core.ingest.panels import extract_docx_panels, extract_pdf_panels
 from crfgen_core.ingest.pdf import extract_pdf_schedules, read_pdf_text
 from crfgen_core.ingest.text_lines import docx_lines, pdf_lines
@@ -39,7 +39,7 @@ def read_protocol(path: Path, limits: InputLimits | None = None) -> ParsedProtoc
         metadata = extract_metadata(
             "\n".join(line.text for line in lines if (line.page or 0) <= DEFAULT_FRONT_PAGES)
         )
-        objectives = objectives_from_text(lines)
+        objectives = objectives_from_pdf(path, lines)
         soa_pages = {page for schedule in schedules for page in schedule.pages}
         panels = extract_pdf_panels(path, text.pages, lines, soa_pages)
     else:
