@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crfgen_core.publication.audit import ManifestUnreadableError, audit_package
-
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
@@ -20,6 +18,9 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at module level: every `crf-gen` start would otherwise pay for it.
+    from crfgen_core.publication.audit import ManifestUnreadableError, audit_package
+
     try:
         report = audit_package(args.directory, protocol=args.protocol)
     except ManifestUnreadableError as exc:

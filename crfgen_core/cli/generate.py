@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from crfgen_core.pipeline import generate
-
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser("generate", help="write a CRF package")
@@ -18,6 +16,9 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: the whole pipeline (mapping, renderers) is not needed to start `crf-gen extract`.
+    from crfgen_core.pipeline import generate
+
     manifest = generate(args.protocol, args.out, overwrite=args.overwrite)
     print(f"wrote {len(manifest.files)} files to {args.out}")
     print(f"study {manifest.study}, version {manifest.version}")
