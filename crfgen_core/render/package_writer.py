@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.render.acrf_html import write_acrf_html
 from crfgen_core.render.acrf_pdf import write_acrf_pdf
 from crfgen_core.render.crf_book_docx import write_crf_book
-from crfgen_core.render.crf_layout import build_layout
+from crfgen_core.render.crf_layout import CRFLayout, build_layout
 from crfgen_core.render.odm_1_3_2 import write_odm
 from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
 from crfgen_core.render.study_identity import study_identity
@@ -85,17 +86,39 @@ def write_review(design: CRFDesign, path: Path) -> Path:
     return path
 
 
-def render_package(design: CRFDesign, out_dir: Path) -> list[Path]:
-    """Given a design and an existing directory, write every output file and return their paths."""
-    layout = build_layout(design)
+def _annotated_crf(design: CRFDesign, layout: CRFLayout, out_dir: Path) -> list[Path]:
     return [
-        write_odm(design, out_dir / "odm.xml"),
         write_acrf_html(layout, out_dir / "acrf.html"),
         write_acrf_pdf(layout, out_dir / "acrf.pdf"),
         write_acrf_html(layout, out_dir / "acrf_blank.html", annotated=False),
         write_acrf_pdf(layout, out_dir / "acrf_blank.pdf", annotated=False),
-        write_crf_book(layout, out_dir / "crf_book.docx"),
-        write_redcap_dictionary(layout, out_dir / "redcap_data_dictionary.csv"),
-        write_mapping_csv(design, out_dir / "mapping.csv"),
-        write_review(design, out_dir / "review.md"),
     ]
+
+
+def _supporting(design: CRFDesign, layout: CRFLayout, out_dir: Path) -> list[Path]:
+    return [write_mapping_csv(design, out_dir / "mapping.csv"), write_review(design, out_dir / "review.md")]
+
+
+# Which writer makes which package files, in package order. `render_package` writes them all; the
+# Dagster rendering assets each write one entry, so both always produce the same file names.
+OUTPUT_WRITERS: dict[str, Callable[[CRFDesign, CRFLayout, Path], list[Path]]] = {
+    "odm_xml": lambda design, layout, out_dir: [write_odm(design, out_dir / "odm.xml")],
+    "annotated_crf": _annotated_crf,
+    "crf_book": lambda design, layout, out_dir: [write_crf_book(layout, out_dir / "crf_book.docx")],
+    "redcap_dictionary": lambda design, layout, out_dir: [
+        write_redcap_dictionary(layout, out_dir / "redcap_data_dictionary.csv")
+    ],
+    "supporting": _supporting,
+}
+
+
+def render_output(design: CRFDesign, output: str, out_dir: Path) -> list[Path]:
+    """Given a design and an output name (a key of OUTPUT_WRITERS), write its files into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return OUTPUT_WRITERS[output](design, build_layout(design), out_dir)
+
+
+def render_package(design: CRFDesign, out_dir: Path) -> list[Path]:
+    """Given a design and an existing directory, write every output file and return their paths."""
+    layout = build_layout(design)
+    return [path for writer in OUTPUT_WRITERS.values() for path in writer(design, layout, out_dir)]

@@ -7,10 +7,10 @@ import dagster as dg
 
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.publication.publisher import publish_package
+from crfgen_core.render.package_writer import render_output
 from crfgen_dagster.defs.partitions import protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.instance_records import latest_materialization
-from crfgen_dagster.render_outputs import render_output
 from crfgen_dagster.stage_files import StageFiles
 from crfgen_dagster.versions import CODE_VERSION
 

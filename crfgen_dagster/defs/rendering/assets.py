@@ -8,10 +8,10 @@ from crfgen_core.ingest.document import sha256_file
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.package import PackageFile
 from crfgen_core.publication.atomic_dir import atomic_directory
+from crfgen_core.render.package_writer import render_output
 from crfgen_dagster.defs.partitions import protocol_versions
 from crfgen_dagster.defs.rendering.checks import odm_xsd_result, odm_xsd_valid
 from crfgen_dagster.defs.resources import CRFGenSettings
-from crfgen_dagster.render_outputs import render_output
 from crfgen_dagster.stage_files import StageFiles
 from crfgen_dagster.versions import CODE_VERSION
 
