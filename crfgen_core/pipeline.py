@@ -8,7 +8,7 @@ from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.mapping import design_crf
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.atomic_dir import atomic_directory
-from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest
+from crfgen_core.publication.publisher import seal_package
 from crfgen_core.render import render_package
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_core.terminology.bundled import load_bundled_ct
@@ -22,8 +22,6 @@ def generate(
     parsed = read_protocol(protocol)
     design = design_crf(parsed, ct or load_bundled_ct(), load_bundled_standards())
     with atomic_directory(out_dir, overwrite=overwrite) as staging:
-        (staging / "crf_design.json").write_text(design.to_json(), encoding="utf-8")
         render_package(design, staging)
-        manifest = build_manifest(design, staging)
-        (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        manifest = seal_package(design, staging)
     return manifest

@@ -63,12 +63,36 @@ def publish_package(
     with atomic_directory(target) as staging:
         for path in files:
             shutil.copyfile(path, staging / path.name)
-        (staging / DESIGN_FILE_NAME).write_text(design.to_json(), encoding="utf-8")
-        manifest = build_manifest(
+        manifest = seal_package(
             design,
             staging,
+            version=target.name,
             dagster_run_id=dagster_run_id,
-            upstream_materializations=dict(upstream_materializations or {}),
-        ).model_copy(update={"version": target.name})
-        (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+            upstream_materializations=upstream_materializations,
+        )
     return Publication(directory=target, manifest=manifest)
+
+
+def seal_package(
+    design: CRFDesign,
+    staging: Path,
+    *,
+    version: str | None = None,
+    dagster_run_id: str | None = None,
+    upstream_materializations: Mapping[str, str] | None = None,
+) -> PublishedPackage:
+    """Given a staging directory holding the rendered files, add crf_design.json and manifest.json last.
+
+    The manifest is written after every other file so it hashes exactly what the package holds.
+    """
+    (staging / DESIGN_FILE_NAME).write_text(design.to_json(), encoding="utf-8")
+    manifest = build_manifest(
+        design,
+        staging,
+        dagster_run_id=dagster_run_id,
+        upstream_materializations=dict(upstream_materializations or {}),
+    )
+    if version is not None:
+        manifest = manifest.model_copy(update={"version": version})
+    (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+    return manifest
