@@ -131,7 +131,7 @@ def diff_ct(old: CTIndex, new: CTIndex) -> CTDiff:
     for code, row in old_lists.items():
         if code not in new_lists:
             result.codelists_removed.append(_codelist_entry(old, row))
-    for code in old_lists.keys() & new_lists.keys():
+    for code in sorted(old_lists.keys() & new_lists.keys()):
         old_row, new_row = old_lists[code], new_lists[code]
         changes = _changes(old_row, new_row, _CODELIST_FIELDS)
         if changes:
@@ -146,7 +146,7 @@ def diff_ct(old: CTIndex, new: CTIndex) -> CTDiff:
         for term_code, term in old_terms.items():
             if term_code not in new_terms:
                 result.terms_removed.append(_term_entry(old_row, term))
-        for term_code in old_terms.keys() & new_terms.keys():
+        for term_code in sorted(old_terms.keys() & new_terms.keys()):
             term_changes = _changes(old_terms[term_code], new_terms[term_code], _TERM_FIELDS)
             if term_changes:
                 entry = _term_entry(new_row, new_terms[term_code])
