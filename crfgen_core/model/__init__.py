@@ -1,14 +1,17 @@
 """Pydantic models: the contracts between the pipeline stages."""
 
 from crfgen_core.model.design import (
+    Arm,
     CodelistItem,
     CRFCodelist,
     CRFDesign,
     EventFormRef,
     Form,
     Item,
+    ItemCondition,
     ItemGroup,
     MappingRow,
+    MeasurementUnit,
     Provenance,
     ReviewEntry,
     StudyEvent,
@@ -32,6 +35,7 @@ from crfgen_core.model.terminology import Codelist, CTPackage, CTVersionRef, Ter
 
 __all__ = [
     "Activity",
+    "Arm",
     "CRFCodelist",
     "CRFDesign",
     "CTPackage",
@@ -45,8 +49,10 @@ __all__ = [
     "Footnote",
     "Form",
     "Item",
+    "ItemCondition",
     "ItemGroup",
     "MappingRow",
+    "MeasurementUnit",
     "Objective",
     "PackageFile",
     "ParsedProtocol",

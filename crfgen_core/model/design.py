@@ -30,6 +30,41 @@ class Provenance(Contract):
     rule_set_version: str | None = None
 
 
+class MeasurementUnit(Contract):
+    """A unit an item may be recorded in: ODM BasicDefinitions/MeasurementUnit, from CT where it exists."""
+
+    oid: str
+    name: str = Field(description="the symbol shown on the CRF, the CT submission value (e.g. 'mmHg')")
+    nci_code: str | None = None
+    ct_codelist: str | None = Field(default=None, description="CT codelist it was taken from, e.g. VSRESU")
+
+
+ConditionOperator = Literal["eq", "ne", "in", "not_in", "empty", "not_empty"]
+
+
+class ItemCondition(Contract):
+    """When an item is asked (and required): only when another item of the same form holds `values`.
+
+    ODM writes the negation as a ConditionDef referenced by ItemRef/@CollectionExceptionConditionOID;
+    REDCap writes it as branching logic; the aCRF prints `description`.
+    """
+
+    oid: str
+    name: str
+    description: str = Field(description="printed on the aCRF, e.g. 'Only if Ongoing = No'")
+    source_item_oid: str
+    operator: ConditionOperator
+    values: list[str] = Field(default_factory=list)
+
+
+class Arm(Contract):
+    """A study arm or cohort whose schedule differs from the others."""
+
+    oid: str
+    name: str
+    description: str | None = None
+
+
 class CodelistItem(Contract):
     coded_value: str
     decode: str
@@ -64,6 +99,13 @@ class Item(Contract):
         default=None, description="aCRF annotation, e.g. 'VSORRES when VSTESTCD = SYSBP'"
     )
     test_code: str | None = Field(default=None, description="fixed --TESTCD for a test-per-item design")
+    value_level: dict[str, str] = Field(
+        default_factory=dict,
+        description="qualifiers that fix the SDTM record, e.g. {'VSTESTCD': 'SYSBP', 'VSPOS': 'SUPINE'}",
+    )
+    unit_oids: list[str] = Field(default_factory=list, description="MeasurementUnit OIDs allowed")
+    condition_oid: str | None = Field(default=None, description="ItemCondition that decides whether to ask")
+    needs_review: str | None = Field(default=None, description="why a reviewer must check this item")
     concept_id: str | None = None
     provenance: Provenance | None = None
 
@@ -92,6 +134,9 @@ class StudyEvent(Contract):
     order: int
     type: Literal["Scheduled", "Unscheduled", "Common"] = "Scheduled"
     repeating: bool = False
+    repeat_rule: str | None = Field(default=None, description="as written, e.g. 'every 9 weeks'")
+    contact: Literal["visit", "telephone", "remote"] = "visit"
+    arms: list[str] = Field(default_factory=list, description="Arm OIDs it belongs to; empty = every arm")
     headers: list[str] = Field(default_factory=list)
     day: str | None = None
     window: str | None = None
@@ -107,6 +152,7 @@ class EventFormRef(Contract):
     conditional: bool = Field(default=False, description="cell carries a footnote condition")
     cell_text: str | None = None
     footnotes: list[str] = Field(default_factory=list)
+    arms: list[str] = Field(default_factory=list, description="Arm OIDs it applies to; empty = every arm")
 
 
 class MappingRow(Contract):
@@ -142,9 +188,12 @@ class CRFDesign(Contract):
     ct: list[CTVersionRef] = Field(default_factory=list)
     standards: dict[str, str] = Field(default_factory=dict, description="standard name -> version")
     rule_set_version: str
+    arms: list[Arm] = Field(default_factory=list)
     events: list[StudyEvent] = Field(default_factory=list)
     forms: list[Form] = Field(default_factory=list)
     codelists: list[CRFCodelist] = Field(default_factory=list)
+    units: list[MeasurementUnit] = Field(default_factory=list)
+    conditions: list[ItemCondition] = Field(default_factory=list)
     matrix: list[EventFormRef] = Field(default_factory=list)
     mappings: list[MappingRow] = Field(default_factory=list)
     review: list[ReviewEntry] = Field(default_factory=list)

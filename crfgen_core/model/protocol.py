@@ -84,6 +84,11 @@ class Schedule(Contract):
     activities: list[Activity] = Field(default_factory=list)
     cells: list[ScheduleCell] = Field(default_factory=list)
     footnotes: list[Footnote] = Field(default_factory=list)
+    legend: list[Footnote] = Field(
+        default_factory=list,
+        description="what the cell codes mean, as the table's legend says (P = practice, not collected)",
+    )
+    ocr_pages: list[int] = Field(default_factory=list, description="pages read from pixels by OCR")
 
 
 class Criterion(Contract):
