@@ -5,9 +5,10 @@ their parameters, seconds per layout. Run by hand:
     .venv/bin/python benchmarks/bench_synthetic_soa.py --count 300 --seed 1 [--formats pdf,docx,image]
     .venv/bin/python benchmarks/bench_synthetic_soa.py --seed 1 --index 17 --keep /tmp/soa17   # one layout
     .venv/bin/python benchmarks/bench_synthetic_soa.py --params '<json printed with a result>' --keep DIR
-    .venv/bin/python benchmarks/bench_synthetic_soa.py --ablation --count 3   # one feature at a time
+    .venv/bin/python benchmarks/bench_synthetic_soa.py --ablation --count 3 [--formats pdf,docx]
 
-`--formats image` covers both scanned variants (image-only and half-scanned). `--keep DIR` leaves each
+`--formats image` covers every scanned variant (image-only PDF, half-scanned PDF, DOCX with
+pictures). `--keep DIR` leaves each
 layout's protocol file, truth (`*.truth.json`), reference and prediction JSON there.
 """
 
@@ -34,8 +35,8 @@ def _formats(text: str | None) -> tuple[str, ...] | None:
     if not text:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
-    if "image" in names and "half_scanned" not in names:
-        names.append("half_scanned")
+    if "image" in names:  # all scanned variants
+        names += [n for n in ("half_scanned", "docx_image") if n not in names]
     unknown = set(names) - {o for o, _ in DIMENSIONS["fmt"]}
     if unknown:
         raise SystemExit(f"unknown format(s): {', '.join(sorted(unknown))}")
@@ -53,23 +54,34 @@ def _run(params: list[tuple[str, LayoutParams]], root: Path, shared: Path) -> li
     return results
 
 
-def _ablation(count: int, root: Path, shared: Path) -> str:
-    """Each option of each dimension on the plain base layout, `count` content seeds each."""
-    jobs = [(f"base:{k}", ABLATION_BASE.replace(content_seed=k)) for k in range(count)]
-    for name, options in DIMENSIONS.items():
-        for option, _ in options:
-            if getattr(ABLATION_BASE, name) == option:
-                continue
-            jobs += [(f"{name}={option}:{k}", ABLATION_BASE.replace(**{name: option}, content_seed=k))
-                     for k in range(count)]
+def _ablation(count: int, formats: tuple[str, ...], root: Path, shared: Path) -> str:
+    """Each option of each dimension on the plain base layout, `count` content seeds each, per base
+    format: what that option alone costs the reader."""
+    jobs: list[tuple[str, LayoutParams]] = []
+    for fmt in formats:
+        base = ABLATION_BASE.replace(fmt=fmt)
+        jobs += [(f"{fmt}|base:{k}", base.replace(content_seed=k)) for k in range(count)]
+        for name, options in DIMENSIONS.items():
+            for option, _ in options:
+                if name == "fmt" or getattr(base, name) == option:
+                    continue
+                jobs += [(f"{fmt}|{name}={option}:{k}", base.replace(**{name: option}, content_seed=k))
+                         for k in range(count)]
     results = _run(jobs, root, shared)
-    groups: dict[str, list[LayoutResult]] = {}
+    groups: dict[str, dict[str, list[LayoutResult]]] = {}
     for result in results:
-        groups.setdefault(result.label.rsplit(":", 1)[0], []).append(result)
-    rows = sorted(groups.items(), key=lambda item: (macro(item[1]), item[0]))
-    lines = [f"{'option (on the plain base layout)':<40} {'cell F1':>7} {'act rec':>7} {'col rec':>7}"]
-    lines += [f"{key[:40]:<40} {macro(members):>7.3f} {macro(members, 'activity_recall'):>7.3f} "
-              f"{macro(members, 'column_recall'):>7.3f}" for key, members in rows]
+        fmt, rest = result.label.split("|", 1)
+        groups.setdefault(rest.rsplit(":", 1)[0], {}).setdefault(fmt, []).append(result)
+    rows = sorted(groups.items(), key=lambda item: (min(macro(m) for m in item[1].values()), item[0]))
+    lines = [f"{'option (on the plain base layout)':<40} " + " ".join(
+        f"{fmt + ' F1':>9} {'act':>5} {'col':>5}" for fmt in formats)]
+    for key, by_format in rows:
+        cells = []
+        for fmt in formats:
+            members = by_format.get(fmt, [])
+            cells.append(f"{macro(members):>9.3f} {macro(members, 'activity_recall'):>5.2f} "
+                         f"{macro(members, 'column_recall'):>5.2f}" if members else f"{'-':>21}")
+        lines.append(f"{key[:40]:<40} " + " ".join(cells))
     return "\n".join(lines)
 
 
@@ -78,7 +90,7 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--formats", help="comma-separated: pdf,docx,image,half_scanned")
+    parser.add_argument("--formats", help="comma-separated: pdf,docx,image,half_scanned,docx_image")
     parser.add_argument("--index", type=int, help="only this layout of the seed's sweep")
     parser.add_argument("--params", help="one layout from its JSON parameters")
     parser.add_argument("--ablation", action="store_true", help="one feature at a time, --count seeds each")
@@ -90,10 +102,10 @@ def main() -> int:
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-synthetic-soa-"))
     start = time.perf_counter()
     try:
-        if args.ablation:
-            print(_ablation(args.count, root, args.shared))
-            return 0
         formats = _formats(args.formats)
+        if args.ablation:
+            print(_ablation(args.count, formats or ("pdf", "docx"), root, args.shared))
+            return 0
         if args.params:
             jobs = [("params", LayoutParams.from_json(args.params))]
         elif args.index is not None:

@@ -293,3 +293,12 @@ def test_docx_sideways_split_is_two_tables_with_the_same_labels(tmp_path: Path) 
     tables = docx.Document(str(built.path)).tables
     labels = [[row.cells[0].text for row in table.rows] for table in tables]
     assert len(tables) == 2 and labels[0] == labels[1]
+
+
+def test_docx_with_the_schedule_pasted_as_pictures(tmp_path: Path) -> None:
+    import docx
+
+    built = build(tmp_path, fmt="docx_image", length="short")
+    document = docx.Document(str(built.path))
+    assert not document.tables and document.inline_shapes
+    assert built.truth["schedules"][0]["cells"]

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from synthetic_soa.content import draw_study
-from synthetic_soa.docx_render import render_docx
+from synthetic_soa.docx_render import render_docx, render_docx_pictures
 from synthetic_soa.fonts import dejavu_available
 from synthetic_soa.params import LayoutParams
 from synthetic_soa.pdf_render import render_pdf
-from synthetic_soa.raster import rasterize
+from synthetic_soa.raster import page_pictures, rasterize
 from synthetic_soa.truth import exchange_json
 
 PDF_ONLY = ("page_turn", "page_size", "font", "title_position", "footnote_placement", "orientation_switch",
@@ -39,9 +39,10 @@ class Built:
 
 
 def usable(params: LayoutParams) -> LayoutParams:
-    """The parameters this machine can draw: without DejaVu the symbol ticks and unicode markers fall
-    back to X and plain letters (so the same seed gives the same truth either way)."""
-    if params.fmt == "image":  # every page goes through OCR (seconds a page): keep the document short
+    """The parameters to draw: scanned layouts kept short (OCR takes seconds a page), half-scanned ones
+    long enough for two pages; without DejaVu, symbol ticks and unicode markers fall back to X and plain
+    letters (same schedule, other glyphs)."""
+    if params.fmt in ("image", "docx_image"):
         params = params.replace(toc=False, body_text=False, decoy="none",
                                 length="short" if params.length in ("long", "very_long") else params.length)
     if params.fmt == "half_scanned" and params.length == "short":  # a table long enough to be half scanned
@@ -66,6 +67,16 @@ def build_layout(params: LayoutParams, folder: Path, name: str = "protocol") -> 
             features[key] = "n/a"
         sideways = params.sideways_split and study.schedules[0].n_visits >= 6
         features["sideways_split"] = "yes" if sideways else "no"
+        truth = exchange_json(study)
+    elif params.fmt == "docx_image":  # the schedule pages drawn, then pasted into Word as pictures
+        path = folder / f"{name}.docx"
+        pages_pdf = folder / f"{name}.pages.pdf"
+        drawn = render_pdf(study, params, pages_pdf)
+        features.update({k: v for k, v in drawn.effective.items() if k != "table_pages"})
+        render_docx_pictures(study, params, path, page_pictures(pages_pdf))
+        pages_pdf.unlink()
+        for key in ("page_size", "font", "title_position", "interleaved_page"):
+            features[key] = "n/a"
         truth = exchange_json(study)
     else:
         path = folder / f"{name}.pdf"

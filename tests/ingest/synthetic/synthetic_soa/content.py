@@ -46,7 +46,9 @@ def draw_study(params: LayoutParams) -> Study:
     main_columns, levels = _main_columns(params, rng)
     separate = {k for k in kinds if k in ("lab", "pk")}
     concepts = _main_concepts(params, rng, separate)
-    schedules = [_schedule(params, rng, "main", main_title, main_truth, main_columns, levels, concepts)]
+    labels: dict[str, str] = {}
+    schedules = [_schedule(params, rng, "main", main_title, main_truth, main_columns, levels, concepts,
+                           labels)]
     base = params.title if params.title not in ("none", "caption only") else "Schedule of Activities"
     for kind in kinds[1:]:
         table_number += 1
@@ -65,7 +67,7 @@ def draw_study(params: LayoutParams) -> Study:
                 pool += [c for c in V.concepts() if c.concept in ("pregnancy", "glucose")]
             rows = sorted(rng.sample(pool, k=min(len(pool), rng.randint(5, 12))), key=V.concepts().index)
         caption, truth = _caption(params, rng, title, table_number)
-        schedules.append(_schedule(params, rng, kind, caption, truth, columns, schedule_levels, rows))
+        schedules.append(_schedule(params, rng, kind, caption, truth, columns, schedule_levels, rows, labels))
     return Study(
         protocol_number=protocol,
         study_title=f"A Phase {rng.choice(['1', '2', '2a', '3'])}, {rng.choice(['Randomized', 'Open-label'])}"
@@ -399,7 +401,10 @@ def _pk_rows(rng: random.Random, roles: list[str]) -> list[tuple[str, str, set[i
 
 
 def _schedule(params: LayoutParams, rng: random.Random, kind: str, title: str, truth_title: str,
-              columns: list[Column], levels: list[str], concepts: list[V.Concept]) -> Schedule:
+              columns: list[Column], levels: list[str], concepts: list[V.Concept], labels: dict[str, str]
+              ) -> Schedule:
+    """One table. `labels` holds the wording chosen per concept so far: a protocol words an activity the
+    same way in each of its tables."""
     roles = [c.role for c in columns]
     header, names, name_row = _header(params, rng, columns, levels)
     group_names = {g: rng.choice(V.GROUP_NAMES[g]) for g in V.GROUP_ORDER}
@@ -408,10 +413,11 @@ def _schedule(params: LayoutParams, rng: random.Random, kind: str, title: str, t
     dash = rng.choice(["-", "–", "N/A", "—"])  # one way of writing "nothing here" per table
     specs: list[tuple[str, str, dict[int, Mark]]] = []
     for concept in concepts:
-        label = rng.choice(concept.variants)
+        label = labels.get(concept.concept) or rng.choice(concept.variants)
         if label.lower() in used_labels:
             label = concept.variants[0]
         used_labels.add(label.lower())
+        labels[concept.concept] = label
         specs.append((label, concept.group, _marks(params, rng, concept, roles, dash)))
     if kind == "pk" and rng.random() < 0.6:
         specs = [(label, group, {i: Mark(_tick(params, rng)) for i in sorted(cols)})
@@ -433,7 +439,8 @@ def _schedule(params: LayoutParams, rng: random.Random, kind: str, title: str, t
     _redact(params, rng, rows)
     schedule = Schedule(kind=kind, title=title, truth_title=truth_title, n_visits=len(columns),
                         header_rows=len(levels), header=header, row_names=names,
-                        corner=rng.choice(V.CORNERS), rows=rows, visit_name_row=name_row)
+                        corner=rng.choice(V.CORNERS), rows=rows, visit_name_row=name_row,
+                        redaction_fill=rng.choice(["black", "black", "dark"]))
     _footnotes(params, rng, schedule)
     if params.legend:
         codes = sorted({m.text for r in rows for m in r.marks.values() if m.text in V.LEGENDS},

@@ -4,6 +4,7 @@ turned headers, w:shd for shading and redaction bands), headings, captions and l
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 
@@ -216,7 +217,7 @@ class DocxWriter:
             _child(borders, "w:bottom", {"w:val": "single", "w:sz": "6", "w:space": "0", "w:color": "000000"})
         if slot.fill:
             _child(tc_pr, "w:shd", {"w:val": "clear", "w:color": "auto",
-                                    "w:fill": "D9D9D9" if slot.fill == "grey" else "000000"})
+                                    "w:fill": {"grey": "D9D9D9", "dark": "808080"}.get(slot.fill, "000000")})
         if slot.rotate:
             _child(tc_pr, "w:textDirection", {"w:val": "btLr"})
         if slot.role in ("mark", "header", "redacted"):
@@ -284,6 +285,26 @@ def _borders(rules: str) -> OxmlElement:
         drawn = {"w:val": "single", "w:sz": size, "w:space": "0", "w:color": "000000"}
         _child(borders, f"w:{side}", drawn if side in on else {"w:val": "nil"})
     return borders
+
+
+def render_docx_pictures(study: Study, params: LayoutParams, path: Path, pictures: list[bytes]) -> None:
+    """Given a study and its schedule pages as PNG pictures, write a DOCX whose SoA section holds the
+    pictures and no Word table (as some templates paste a drawn schedule)."""
+    writer = DocxWriter(study, params)
+    writer.title_page()
+    if params.body_text:
+        writer.text(Block("text", heading="1 Protocol Summary"))
+    writer.page(params.orientation)
+    title = next((s.truth_title for s in study.schedules if s.truth_title), "Schedule of Activities")
+    writer.document.add_heading(f"1.3 {title}", level=2)
+    section = writer.document.sections[-1]
+    width = section.page_width - section.left_margin - section.right_margin
+    for picture in pictures:
+        writer.document.add_picture(io.BytesIO(picture), width=width)
+    writer.page("portrait")
+    writer.document.add_heading("2 Introduction", level=1)
+    writer.paragraph(study.paragraphs[0])
+    writer.document.save(str(path))
 
 
 def render_docx(study: Study, params: LayoutParams, path: Path) -> None:

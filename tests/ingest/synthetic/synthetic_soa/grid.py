@@ -28,7 +28,7 @@ class Slot:
     runs: tuple[Run, ...] = ()
     role: str = "empty"  # corner rowname header label outer ref note mark section redacted empty
     bold: bool = False
-    fill: str | None = None  # "grey" | "black"
+    fill: str | None = None  # "grey" (shading) | "black" | "dark" (redaction)
     rotate: bool = False
     align: str = "left"
 
@@ -138,7 +138,7 @@ def build_grid(schedule: Schedule, params: LayoutParams) -> TableGrid:
         elif row.kind == "redacted":
             start = label_cols - 1
             rects.append(Rect(r, start, r + 1, n_cols, Slot((Run("CCI"),), "redacted", bold=True,
-                                                            fill="black", align="center")))
+                                                            fill=schedule.redaction_fill, align="center")))
         else:
             text = row.label
             if params.ref_column == "inline" and row.reference:  # a pointer to the text: "ECG (8.2.1)"

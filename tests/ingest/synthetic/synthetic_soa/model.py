@@ -65,6 +65,7 @@ class Schedule:
     footnotes: list[tuple[str, str]] = field(default_factory=list)  # (marker, text) under the table
     legend: list[tuple[str, str]] = field(default_factory=list)  # (code, meaning)
     visit_name_row: int | None = None  # the header row holding visit names, if any
+    redaction_fill: str = "black"  # "black" (white CCI) or "dark" (a grey box, black CCI)
 
     def column_headers(self) -> list[list[str]]:
         """The header texts above each visit column, top to bottom, consecutive repeats dropped."""

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 # name -> ((option, weight), ...); the first option is the plainest one (what hypothesis shrinks to)
 DIMENSIONS: dict[str, tuple[tuple[Any, float], ...]] = {
-    "fmt": (("pdf", 0.56), ("docx", 0.33), ("image", 0.06), ("half_scanned", 0.05)),
+    "fmt": (("pdf", 0.56), ("docx", 0.33), ("image", 0.05), ("half_scanned", 0.03), ("docx_image", 0.03)),
     "schedules": (("main", 0.5), ("main+later", 0.15), ("main+lab", 0.15), ("main+pk", 0.1),
                   ("main+later+lab", 0.1)),
     "title": (("Schedule of Activities", 0.25), ("Schedule of Assessments", 0.1), ("Study Flow Chart", 0.08),

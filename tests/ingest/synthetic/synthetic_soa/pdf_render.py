@@ -194,7 +194,7 @@ def draw_table(canvas: Canvas, laid: Laid, rows: list[int], x0: float, top: floa
     m = laid.metrics
     for rect in grid.rects:
         if rect.slot.fill:
-            canvas.setFillGray(GREY if rect.slot.fill == "grey" else 0.08)
+            canvas.setFillGray({"grey": GREY, "dark": 0.5}.get(rect.slot.fill, 0.08))
             canvas.rect(xs[rect.c0], ys[rect.r1], xs[rect.c1] - xs[rect.c0], ys[rect.r0] - ys[rect.r1],
                         stroke=0, fill=1)
     canvas.setFillGray(0)
@@ -459,10 +459,17 @@ class PdfWriter:
         body = list(grid.body_rows())
         notes = self._notes(schedule, laid.width, Metrics(self.fonts, max(6, size - 1)))
         notes_height = sum(h for _, h in notes)
+        lays = {orientation: laid}
+        if params.orientation_switch and first and last:  # one part: its continuation pages turn
+            turned = lay_out(grid, self._content_width(_flip(orientation)), laid.metrics)
+            if turned is not None:
+                lays[_flip(orientation)] = turned
         pages: list[int] = []
         page_index = 0
         while body or page_index == 0:
-            w, h = self.new_page(orientation, params.page_turn)
+            page_orientation = _flip(orientation) if page_index % 2 and len(lays) > 1 else orientation
+            laid = lays[page_orientation]
+            w, h = self.new_page(page_orientation, params.page_turn)
             pages.append(self.page)
             y = h - 48
             caption = self._caption(schedule, first and page_index == 0, index)

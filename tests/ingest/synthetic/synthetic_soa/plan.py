@@ -20,7 +20,7 @@ class Block:
 def plan(study: Study, params: LayoutParams) -> list[Block]:
     """Given a study and its layout, return the parts in document order. A scanned layout is the SoA
     pages only (as SoA extracts are), because every page of it goes through OCR."""
-    if params.fmt == "image":
+    if params.fmt in ("image", "docx_image"):
         return [Block("schedule", index) for index in range(len(study.schedules))]
     blocks = [Block("title_page")]
     if params.toc:

@@ -1,5 +1,6 @@
 """Scanned pages: rasterise chosen pages of a PDF (pypdfium2) and put the pictures back as pages with no
-text layer (reportlab drawImage); the other pages keep their text (imported unchanged)."""
+text layer (reportlab drawImage); the other pages keep their text (imported unchanged). Also the pages as
+PNG pictures, for a Word document whose schedule is pasted in as pictures."""
 
 from __future__ import annotations
 
@@ -44,5 +45,22 @@ def rasterize(source: Path, target: Path, pages: set[int], dpi: int = 150) -> No
         out.save(str(target))
         out.close()
         scans.close()
+    finally:
+        pdf.close()
+
+
+def page_pictures(source: Path, dpi: int = 150) -> list[bytes]:
+    """Given a PDF, return each page as a PNG picture (as pasted into a Word document)."""
+    pdf = pdfium.PdfDocument(str(source))
+    try:
+        pictures = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            image = page.render(scale=dpi / 72, grayscale=True).to_pil()
+            page.close()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            pictures.append(buffer.getvalue())
+        return pictures
     finally:
         pdf.close()

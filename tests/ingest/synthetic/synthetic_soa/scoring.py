@@ -89,7 +89,7 @@ def macro(results: list[LayoutResult], key: str = "cell_f1") -> float:
     return sum(float(r.scores.get(key, 0.0)) for r in results) / len(results) if results else 0.0
 
 
-FAMILIES = {"pdf": "pdf", "docx": "docx", "image": "scan", "half_scanned": "scan"}
+FAMILIES = {"pdf": "pdf", "docx": "docx", "image": "scan", "half_scanned": "scan", "docx_image": "scan"}
 
 
 def feature_table(results: list[LayoutResult], min_count: int = 1) -> str:
