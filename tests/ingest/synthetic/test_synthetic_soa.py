@@ -63,7 +63,7 @@ def test_macro_cell_f1_meets_the_target(sweep: list[LayoutResult]) -> None:
 @pytest.mark.shared
 @pytest.mark.slow
 @settings(max_examples=12, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+          suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_layout_reads_without_exception_or_silence(data: st.DataObject,
                                                       tmp_path_factory: pytest.TempPathFactory,
