@@ -12,6 +12,8 @@ from crfgen_core.mapping.form_builder import FormBuilder, FormRequest
 from crfgen_core.mapping.label_normalizer import clean_label
 from crfgen_core.mapping.oids import form_oid, slug, study_oid
 from crfgen_core.mapping.rule_set import MAPPED_THRESHOLD, RULE_SET_VERSION, FormSpec, RuleSet, load_rule_set
+from crfgen_core.mapping.schedule_legend import CellMeaning, cell_meaning, legend_texts
+from crfgen_core.mapping.study_arms import ScheduleScope, schedule_scopes
 from crfgen_core.mapping.study_events import EventTable
 from crfgen_core.model.design import (
     CRFDesign,
@@ -59,8 +61,11 @@ class _Design:
         self.book = CodelistBook(ct)
         self.builder = FormBuilder(rules, standards, self.book)
         self.events = EventTable(rules.label)
+        self.arms, self.scopes = schedule_scopes(parsed.schedules, self.events.terms)
         self.forms: dict[str, _FormState] = {}
         self.matrix: dict[tuple[str, str], EventFormRef] = {}
+        self.ref_arms: dict[tuple[str, str], set[str] | None] = {}  # None: every arm
+        self.not_collected: dict[tuple[str, str, str], int] = {}  # (schedule, code, legend) -> cells
         self.mappings: list[MappingRow] = []
         self.review: list[ReviewEntry] = []
 
@@ -90,10 +95,13 @@ class _Design:
             rule_set_version=self.rules.label,
         )
 
-    def _conditional(self, schedule: Schedule, cell: ScheduleCell) -> bool:
-        notes = {note.marker: note.text for note in schedule.footnotes}
-        if cell.text.strip() not in PLAIN_MARKS:
+    def _conditional(self, schedule: Schedule, cell: ScheduleCell, meaning: CellMeaning) -> bool:
+        notes = legend_texts(schedule)
+        if meaning.optional:
             return True
+        if cell.text.strip() not in PLAIN_MARKS:
+            # a code the legend explains without a condition ('Xb = performed at this visit and...') is plain
+            return meaning.legend is None or bool(CONDITIONAL_WORDS.search(meaning.legend))
         return any(
             marker not in notes or CONDITIONAL_WORDS.search(notes[marker]) for marker in cell.footnotes
         )
@@ -145,19 +153,67 @@ class _Design:
             state.use_defaults = state.use_defaults or match.form_defaults.get(key, False)
             state.provenance.append(self._provenance(schedule, activity, concept))
             row_forms.append(form_oid(spec.key))
+        scope = self.scopes.get(schedule.id, ScheduleScope())
+        texts = legend_texts(schedule)
         for cell in schedule.cells:
             event = self.events.by_visit.get((schedule.id, cell.visit))
             if cell.activity != activity.id or event is None:
                 continue
-            for oid in row_forms:
-                ref = self.matrix.setdefault(
-                    (event, oid),
-                    EventFormRef(event_oid=event, form_oid=oid, cell_text=cell.text, conditional=True),
+            meaning = cell_meaning(cell, texts, self.events.terms)
+            if not meaning.collected:
+                code = (schedule.id, cell.text.strip(), meaning.legend or "")
+                self.not_collected[code] = self.not_collected.get(code, 0) + 1
+                continue
+            events = [event]
+            if meaning.telephone_after:
+                events.append(self.events.contact_after(event, meaning.telephone_after))
+            arms = scope.for_cell(cell.visit, activity.id)
+            for at in events:
+                self._place(at, row_forms, schedule, cell, meaning, arms)
+                self.events.note_cell(at, meaning.by_telephone)
+
+    def _place(
+        self,
+        event: str,
+        row_forms: list[str],
+        schedule: Schedule,
+        cell: ScheduleCell,
+        meaning: CellMeaning,
+        arms: tuple[str, ...],
+    ) -> None:
+        for oid in row_forms:
+            ref = self.matrix.setdefault(
+                (event, oid),
+                EventFormRef(event_oid=event, form_oid=oid, cell_text=cell.text, conditional=True),
+            )
+            # a form is conditional at a visit only if every cell that schedules it there is
+            ref.conditional = ref.conditional and self._conditional(schedule, cell, meaning)
+            ref.mandatory = not ref.conditional
+            ref.footnotes = sorted({*ref.footnotes, *cell.footnotes})
+            previous = self.ref_arms.get((event, oid), set())
+            self.ref_arms[(event, oid)] = None if previous is None or not arms else previous | set(arms)
+
+    def review_not_collected(self) -> None:
+        for (schedule, code, legend), count in self.not_collected.items():
+            self.review.append(
+                ReviewEntry(
+                    activity=f"(cells coded '{code}')",
+                    schedule=schedule,
+                    reason=f"the legend says '{legend}': {count} cell(s) not collected, no form placed",
                 )
-                # a form is conditional at a visit only if every cell that schedules it there is
-                ref.conditional = ref.conditional and self._conditional(schedule, cell)
-                ref.mandatory = not ref.conditional
-                ref.footnotes = sorted({*ref.footnotes, *cell.footnotes})
+            )
+
+    def finished_matrix(self) -> list[EventFormRef]:
+        arm_oids = [arm.oid for arm in self.arms]
+        refs = []
+        for key, ref in self.matrix.items():
+            arms = self.ref_arms.get(key)
+            event_arms = self.events.arms_of(ref.event_oid)
+            if arms is None or set(arm_oids) <= arms or (event_arms is not None and event_arms <= arms):
+                refs.append(ref)  # the form goes with its event (every arm the event has)
+            else:
+                refs.append(ref.model_copy(update={"arms": [a for a in arm_oids if a in arms]}))
+        return refs
 
     def add_panels(self) -> None:
         for panel in self.parsed.panels:
@@ -235,17 +291,20 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
     design = _Design(parsed, ct, standards, rules)
     for schedule in parsed.schedules:
         used = {cell.visit for cell in schedule.cells}
-        for note in design.events.add_schedule(schedule, used):
+        scope = design.scopes.get(schedule.id, ScheduleScope())
+        for note in design.events.add_schedule(schedule, used, scope):
             design.review.append(ReviewEntry(activity="(visit column)", schedule=schedule.id, reason=note))
         for activity in schedule.activities:
             design.add_activity(schedule, activity)
     design.add_panels()
     forms = design.build_forms()
     design.place_unscheduled(forms)
+    design.review_not_collected()
     design.review.extend(
         ReviewEntry(activity="(codelist)", reason=note) for note in design.book.unknown_values
     )
-    event_order = {oid: event.order for oid, event in design.events.events.items()}
+    events = design.events.finished(design.arms)
+    event_order = {event.oid: event.order for event in events}
     form_order = {form.oid: i for i, form in enumerate(forms)}
     study_name = parsed.metadata.protocol_number or parsed.document.file_name.rsplit(".", 1)[0]
     return CRFDesign(
@@ -263,11 +322,12 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
             "mapping rule set": rules.label,
         },
         rule_set_version=rules.label,
-        events=list(design.events.events.values()),
+        arms=design.arms,
+        events=events,
         forms=forms,
         codelists=design.book.sorted_codelists(),
         matrix=sorted(
-            design.matrix.values(), key=lambda r: (event_order[r.event_oid], form_order[r.form_oid])
+            design.finished_matrix(), key=lambda r: (event_order[r.event_oid], form_order[r.form_oid])
         ),
         mappings=design.mappings,
         review=design.review,

@@ -16,6 +16,7 @@ DATA_FILES = (
     "forms.csv",
     "item_templates.csv",
     "label_noise_words.csv",
+    "schedule_terms.csv",
     "test_aliases.csv",
     "test_name_qualifiers.csv",
 )

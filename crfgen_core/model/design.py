@@ -138,8 +138,13 @@ class StudyEvent(Contract):
     contact: Literal["visit", "telephone", "remote"] = "visit"
     arms: list[str] = Field(default_factory=list, description="Arm OIDs it belongs to; empty = every arm")
     headers: list[str] = Field(default_factory=list)
-    day: str | None = None
-    window: str | None = None
+    day: str | None = Field(default=None, description="timing as the SoA states it, e.g. 'Week -2', 'Day 8'")
+    window: str | None = Field(default=None, description="visit window as stated, e.g. '±3 days'")
+    day_offset: int | None = Field(
+        default=None, description="planned study day relative to Day 1 when the SoA states a day or week"
+    )
+    window_before_days: int | None = Field(default=None, ge=0, description="days the visit may come early")
+    window_after_days: int | None = Field(default=None, ge=0, description="days the visit may come late")
     provenance: list[Provenance] = Field(default_factory=list)
 
 
