@@ -158,7 +158,8 @@ class EventTable:
             contact = "telephone" if phoned and all(phoned) else event.contact
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:  # two columns read the same: keep both apart for people and REDCap
-                qualifier = ", ".join(arm_names[a] for a in arm_list) or ("" if contact == "visit" else contact)
+                kind = "" if contact == "visit" else contact
+                qualifier = ", ".join(arm_names[a] for a in arm_list) or kind
                 name = f"{name} ({qualifier})" if qualifier else f"{name} #{seen[name]}"
             update = {"order": number, "arms": arm_list, "name": name, "contact": contact}
             result.append(event.model_copy(update=update))
