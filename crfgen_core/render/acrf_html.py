@@ -7,7 +7,7 @@ from html import escape
 from importlib import resources
 from pathlib import Path
 
-from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, field_hint
+from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, field_hint, unit_text
 
 
 @lru_cache(maxsize=1)
@@ -18,6 +18,15 @@ def acrf_css() -> str:
 
 def _anchor(oid: str) -> str:
     return "form-" + "".join(ch if ch.isalnum() else "-" for ch in oid)
+
+
+def _units(question: QuestionRow) -> str:
+    """A single unit is printed after the field; a choice of units gets one box each."""
+    if len(question.units) > 1:
+        box = '<span class="unit-choice"><span class="box"></span>'
+        boxes = "".join(f"{box}{escape(u.symbol)}</span>" for u in question.units)
+        return f'<span class="units">{boxes}</span>'
+    return f' <span class="unit">{escape(unit_text(question))}</span>' if question.units else ""
 
 
 def _response(question: QuestionRow, annotated: bool) -> str:
@@ -33,12 +42,26 @@ def _response(question: QuestionRow, annotated: bool) -> str:
     if question.kind == "long_text":
         return '<span class="notes"></span>'
     hint = field_hint(question)
-    return f'<span class="cells">{escape(hint)}</span>' if hint else '<span class="line"></span>'
+    field = f'<span class="cells">{escape(hint)}</span>' if hint else '<span class="line"></span>'
+    return field + _units(question)
 
 
 def _annotation(question: QuestionRow) -> str:
     css = "sdtm" if question.submitted else "sdtm not-submitted"
-    return f'<span class="{css}">{escape(question.annotation)}</span>'
+    boxes = [f'<span class="{css}">{escape(question.annotation)}</span>']
+    if question.unit_annotation:
+        boxes.append(f'<span class="sdtm">{escape(question.unit_annotation)}</span>')
+    if question.review:
+        boxes.append(f'<span class="review">Review: {escape(question.review)}</span>')
+    return "".join(boxes)
+
+
+def _question(question: QuestionRow) -> str:
+    required = ' <span class="required">*</span>' if question.mandatory else ""
+    condition = (
+        f'<div class="condition">{escape(question.condition.text)}</div>' if question.condition else ""
+    )
+    return f"{escape(question.text)}{required}{condition}"
 
 
 def _form_section(form: FormPage, annotated: bool) -> str:
@@ -57,18 +80,23 @@ def _form_section(form: FormPage, annotated: bool) -> str:
                 f"{escape(question.group_name)}</td></tr>"
             )
         group = question.group_name
-        required = ' <span class="required">*</span>' if question.mandatory else ""
         annotation = f'<td class="annotation">{_annotation(question)}</td>' if annotated else ""
         rows.append(
-            f'<tr><td class="num">{question.number}</td>'
-            f'<td class="question">{escape(question.text)}{required}</td>'
+            f'<tr><td class="num">{escape(question.ref or str(question.number))}</td>'
+            f'<td class="question">{_question(question)}</td>'
             f'<td class="response">{_response(question, annotated)}</td>{annotation}</tr>'
         )
+    # a header row the browser repeats on every printed page of a long form
+    head = "".join(
+        f"<th>{label}</th>"
+        for label in ("Ref", "CRF question", "Data collected", *(["SDTM annotation"] if annotated else []))
+    )
     return (
         f'<section class="form" id="{_anchor(form.oid)}"><div class="form-header"><div>'
         f'<h2>{escape(form.name)}</h2><div class="visits">Visits: {escape(visits or "none")}</div></div>'
         f"<div>{boxes}</div></div>"
-        f'<table class="questions">{"".join(rows)}</table></section>'
+        f'<table class="questions"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        "</section>"
     )
 
 
@@ -79,15 +107,26 @@ def _cover(layout: CRFLayout, annotated: bool) -> str:
     )
     contents = "".join(f'<li><a href="#{_anchor(f.oid)}">{escape(f.name)}</a></li>' for f in layout.forms)
     visits = "".join(
-        f"<li><b>{escape(v.name)}</b>: "
-        + ", ".join(f'<a href="#{_anchor(o)}">{escape(layout.form(o).name)}</a>' for o in v.form_oids)
+        f"<li><b>{escape(v.name)}</b>"
+        + (f' <span class="timing">({escape(v.timing)})</span>' if v.timing else "")
+        + ": "
+        + ", ".join(
+            f'<a href="#{_anchor(o)}">{escape(layout.form(o).name)}</a>'
+            + (f" ({escape(', '.join(v.arms_for(o)))} only)" if v.arms_for(o) else "")
+            for o in v.form_oids
+        )
         + "</li>"
         for v in layout.visits
+    )
+    arms = (
+        "<h3>Arms</h3><ul>" + "".join(f"<li>{escape(name)}</li>" for _, name in layout.arms) + "</ul>"
+        if layout.arms
+        else ""
     )
     return (
         f'<section class="cover"><h1>{escape(kind)}</h1><h2>{escape(layout.identity.title)}</h2>'
         f'<table class="identity">{identity}</table>'
-        f"<h3>Forms</h3><ol>{contents}</ol><h3>Visits</h3><ul>{visits}</ul></section>"
+        f"<h3>Forms</h3><ol>{contents}</ol>{arms}<h3>Visits</h3><ul>{visits}</ul></section>"
     )
 
 

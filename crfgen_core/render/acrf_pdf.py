@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, field_hint
+from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, field_hint, unit_text
 
 ANNOTATION_BLUE = colors.HexColor("#bfdcff")
 ANNOTATION_BORDER = colors.HexColor("#1f4e8c")
@@ -29,6 +29,10 @@ TOP = PAGE_HEIGHT - MARGIN - 6 * mm
 BOTTOM = MARGIN + 6 * mm
 BODY_FONT, BODY_SIZE, LEADING = "Helvetica", 9.0, 11.0
 CODE_FONT, CODE_SIZE = "Courier", 8.0
+NOTE_FONT, NOTE_SIZE = "Helvetica-Oblique", 8.0
+NOTE_GREY = colors.HexColor("#444444")
+REVIEW_BROWN = colors.HexColor("#8a4b00")
+HEADER_GREY = colors.HexColor("#e4e4e4")
 BOX_SIZE = 3.2 * mm
 PAD = 4.0
 COVER = "cover"
@@ -74,10 +78,26 @@ class _Cell:
     starts: tuple[bool, ...] = ()
     fill: colors.Color | None = None
     rules: int = 0  # write-in lines drawn under the text
+    notes: tuple[str, ...] = ()  # italic lines after the text: the condition, a review note
+    note_color: colors.Color = NOTE_GREY
+
+    @property
+    def height_lines(self) -> int:
+        return len(self.lines) + self.rules + len(self.notes)
 
 
 def _wrap(text: str, width: float, font: str = BODY_FONT, size: float = BODY_SIZE) -> tuple[str, ...]:
     return tuple(simpleSplit(text, font, size, width)) or ("",)
+
+
+def _choice_lines(labels: list[str], width: float) -> tuple[list[str], list[bool]]:
+    lines: list[str] = []
+    starts: list[bool] = []
+    for label in labels:
+        wrapped = _wrap(label, width - BOX_SIZE - 2 * mm)
+        lines.extend(wrapped)
+        starts.extend([True] + [False] * (len(wrapped) - 1))
+    return lines, starts
 
 
 def _response_cell(question: QuestionRow, width: float, annotated: bool) -> _Cell:
@@ -94,7 +114,10 @@ def _response_cell(question: QuestionRow, width: float, annotated: bool) -> _Cel
         return _Cell(_wrap(question.choice_reference, width, size=8), size=8, rules=1)
     if question.kind == "long_text":
         return _Cell((), rules=3)
-    hint = field_hint(question)
+    hint = " ".join(p for p in (field_hint(question), unit_text(question)) if p)
+    if len(question.units) > 1:  # a choice of units: one box each, under the field
+        lines, starts = _choice_lines([u.symbol for u in question.units], width)
+        return _Cell((hint or "_" * 12, *lines), boxes=True, starts=(False, *starts))
     return _Cell((hint,)) if hint else _Cell((), rules=1)
 
 
@@ -108,6 +131,7 @@ class _PdfWriter:
         self.canvas.setSubject(subject)
         self.label = label
         self.running = ""  # form name repeated on its continuation pages
+        self.columns: tuple[tuple[str, ...], list[float]] | None = None  # repeated on continuation pages
         self.page = 1
         self.y = TOP
         self._decorate()
@@ -125,6 +149,21 @@ class _PdfWriter:
         self.page += 1
         self.y = TOP
         self._decorate()
+        if self.columns is not None:
+            self.column_header(*self.columns)
+
+    def column_header(self, labels: tuple[str, ...], widths: list[float]) -> None:
+        """The grey column-title band (Ref, CRF question, ...) at the top of a form's every page."""
+        height = LEADING + 2
+        self.canvas.setFillColor(HEADER_GREY)
+        self.canvas.rect(MARGIN, self.y - height, sum(widths), height, fill=1, stroke=0)
+        self.canvas.setFillColor(colors.black)
+        self.canvas.setFont("Helvetica-Bold", 8)
+        x = MARGIN
+        for label, width in zip(labels, widths, strict=True):
+            self.canvas.drawString(x + 2, self.y - height + 3.5, label)
+            x += width
+        self.y -= height
 
     def text(
         self,
@@ -176,7 +215,7 @@ class _PdfWriter:
             self.canvas.setFont("Helvetica-Bold", BODY_SIZE)
             self.canvas.drawString(MARGIN + 2, self.y - LEADING, group)
             self.y -= LEADING + PAD
-        rows_needed = max(len(c.lines) + c.rules for c in cells)
+        rows_needed = max(c.height_lines for c in cells)
         if (
             self.y - rows_needed * LEADING - 2 * PAD < BOTTOM
             and rows_needed * LEADING + 2 * PAD < TOP - BOTTOM
@@ -217,6 +256,16 @@ class _PdfWriter:
                 text.setFillColor(colors.black)
                 text.textLines(list(lines))
                 self.canvas.drawText(text)
+            first_note = len(cell.lines) + cell.rules
+            notes = [
+                (row - start, cell.notes[row - first_note])
+                for row in range(max(start, first_note), min(start + count, first_note + len(cell.notes)))
+            ]
+            if notes:
+                self.canvas.setFont(NOTE_FONT, NOTE_SIZE)
+                self.canvas.setFillColor(cell.note_color)
+                for offset, note in notes:
+                    self.canvas.drawString(x + 2, top - (offset + 1) * LEADING + 2.5, note)
             if cell.boxes:
                 self.canvas.setLineWidth(0.8)
                 self.canvas.setStrokeColor(colors.black)
@@ -256,6 +305,15 @@ def _cover(writer: _PdfWriter, layout: CRFLayout, annotated: bool, keys: list[st
     writer.text("Forms", "Helvetica-Bold")
     for number, form in enumerate(layout.forms, 1):
         writer.text(f"{number}. {form.name}")
+    if layout.arms:
+        writer.y -= 6
+        writer.text("Arms", "Helvetica-Bold")
+        for _, name in layout.arms:
+            writer.text(f"- {name}")
+    writer.y -= 6
+    writer.text("Visits", "Helvetica-Bold")
+    for visit in layout.visits:
+        writer.text(visit.name + (f"  ({visit.timing})" if visit.timing else ""), size=8.5)
 
 
 def _form(writer: _PdfWriter, form: FormPage, annotated: bool, keys: list[str]) -> None:
@@ -287,32 +345,48 @@ def _form(writer: _PdfWriter, form: FormPage, annotated: bool, keys: list[str]) 
     writer.canvas.setLineWidth(1.2)
     writer.canvas.line(MARGIN, writer.y, PAGE_WIDTH - MARGIN, writer.y)
     widths = (
-        [8 * mm, full * 0.40, full * 0.30, full * 0.30 - 8 * mm]
+        [10 * mm, full * 0.39, full * 0.30, full * 0.31 - 10 * mm]
         if annotated
-        else [8 * mm, full * 0.50, full * 0.50 - 8 * mm]
+        else [10 * mm, full * 0.50, full * 0.50 - 10 * mm]
     )
+    labels = ("Ref", "CRF question", "Data collected", *(("SDTM annotation",) if annotated else ()))
+    writer.y -= 2
+    writer.column_header(labels, widths)
+    writer.columns = (labels, widths)
     several_groups = len({q.group_name for q in form.questions}) > 1
     group = None
     for question in form.questions:
         heading = question.group_name if several_groups and question.group_name != group else None
         group = question.group_name
+        asked = question.condition
+        condition = _wrap(asked.text, widths[1] - 6, NOTE_FONT, NOTE_SIZE) if asked else ()
+        text = _wrap(question.text + (" *" if question.mandatory else ""), widths[1] - 6)
         cells = [
-            _Cell((str(question.number),), size=8),
-            _Cell(_wrap(question.text + (" *" if question.mandatory else ""), widths[1] - 6)),
+            _Cell((question.ref or str(question.number),), size=8),
+            _Cell(text, notes=condition),
             _response_cell(question, widths[2] - 6, annotated),
         ]
         if annotated:
-            fill = ANNOTATION_BLUE if question.submitted else NOT_SUBMITTED_GREY
-            font = CODE_FONT if question.submitted else "Courier-Oblique"
-            cells.append(
-                _Cell(
-                    _wrap(question.annotation, widths[3] - 10, font, CODE_SIZE),
-                    font=font,
-                    size=CODE_SIZE,
-                    fill=fill,
-                )
-            )
+            cells.append(_annotation_cell(question, widths[3] - 10))
         writer.row(cells, widths, heading)
+    writer.columns = None
+
+
+def _annotation_cell(question: QuestionRow, width: float) -> _Cell:
+    """The blue annotation box: the variable (value-level 'when' clause included), then the unit variable;
+    a grey italic box for NOT SUBMITTED; a review note under it in brown."""
+    fill = ANNOTATION_BLUE if question.submitted else NOT_SUBMITTED_GREY
+    font = CODE_FONT if question.submitted else "Courier-Oblique"
+    text = question.annotation + (f"; {question.unit_annotation}" if question.unit_annotation else "")
+    review = _wrap(f"Review: {question.review}", width, NOTE_FONT, NOTE_SIZE) if question.review else ()
+    return _Cell(
+        _wrap(text, width, font, CODE_SIZE),
+        font=font,
+        size=CODE_SIZE,
+        fill=fill,
+        notes=review,
+        note_color=REVIEW_BROWN,
+    )
 
 
 def write_acrf_pdf(layout: CRFLayout, path: Path, *, annotated: bool = True) -> Path:

@@ -15,7 +15,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 
-from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, field_hint
+from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, VisitEntry, field_hint, unit_text
 
 LANDSCAPE_FROM_VISITS = 7  # wider schedules get a landscape page
 BOX = "\u2610"  # ballot box: Word's symbol fonts draw it
@@ -92,16 +92,38 @@ def _schedule(doc: DocxDocument, layout: CRFLayout) -> None:
     else:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     doc.add_heading("Schedule of forms (visit x form)", level=1)
-    rows = [["Form", *(visit.name for visit in visits)]]
-    rows.extend(
-        [form.name, *("X" if form.oid in visit.form_oids else "" for visit in visits)]
-        for form in layout.forms
-    )
+    if layout.arms:
+        arms = "; ".join(name for _, name in layout.arms)
+        doc.add_paragraph(
+            f"Arms: {arms}. A mark with arm names is collected for those arms only; "
+            "a visit whose heading names arms belongs to those arms."
+        )
+    rows = [["Form", *(_visit_heading(visit) for visit in visits)]]
+    rows.extend([form.name, *(_mark(visit, form.oid) for visit in visits)] for form in layout.forms)
     _table(doc, rows, 7 if len(visits) >= LANDSCAPE_FROM_VISITS else 9)
     if len(visits) >= LANDSCAPE_FROM_VISITS:
         back = doc.add_section()
         back.orientation = WD_ORIENT.PORTRAIT
         back.page_width, back.page_height = back.page_height, back.page_width
+
+
+def _visit_heading(visit: VisitEntry) -> str:
+    return visit.name + (f"\n{visit.timing}" if visit.timing else "")
+
+
+def _mark(visit: VisitEntry, form_oid: str) -> str:
+    if form_oid not in visit.form_oids:
+        return ""
+    arms = visit.arms_for(form_oid)
+    return f"X ({', '.join(arms)})" if arms else "X"
+
+
+def _question_text(question: QuestionRow) -> str:
+    return (
+        question.text
+        + (" *" if question.mandatory else "")
+        + (f"\n{question.condition.text}" if question.condition else "")
+    )
 
 
 def _response_text(question: QuestionRow) -> str:
@@ -111,7 +133,10 @@ def _response_text(question: QuestionRow) -> str:
         return "\n".join(f"{BOX} {c.decode}" for c in question.choices)
     if question.kind == "long_text":
         return "\n".join(["_" * 30] * 3)
-    return field_hint(question) or "_" * 30
+    field = " ".join(p for p in (field_hint(question) or "_" * 30, unit_text(question)) if p)
+    if len(question.units) > 1:
+        field += "\n" + "   ".join(f"{BOX} {unit.symbol}" for unit in question.units)
+    return field
 
 
 def _form(doc: DocxDocument, form: FormPage, first: bool) -> None:
@@ -125,7 +150,7 @@ def _form(doc: DocxDocument, form: FormPage, first: bool) -> None:
     )
     rows = [["#", "Question", "Response", "CDASH variable"]]
     rows.extend(
-        [str(q.number), q.text + (" *" if q.mandatory else ""), _response_text(q), q.cdash_name]
+        [q.ref or str(q.number), _question_text(q), _response_text(q), q.cdash_name]
         for q in form.questions
     )
     _table(doc, rows, 9)

@@ -13,8 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from crfgen_core.model.design import CRFDesign, Form, Item, StudyEvent
-from crfgen_core.render.errors import MissingCodelistError
+from crfgen_core.model.design import ConditionOperator, CRFDesign, Form, Item, StudyEvent
+from crfgen_core.render.errors import MissingCodelistError, MissingConditionError, MissingUnitError
 from crfgen_core.render.study_identity import StudyIdentity, study_identity
 
 FieldKind = Literal["choices", "date", "datetime", "time", "integer", "float", "text", "long_text"]
@@ -33,6 +33,23 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class Unit:
+    oid: str
+    symbol: str
+
+
+@dataclass(frozen=True)
+class ShownCondition:
+    """When a question is asked: the design's ItemCondition with its wording for paper."""
+
+    oid: str
+    text: str
+    source_oid: str
+    operator: ConditionOperator
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class QuestionRow:
     number: int
     oid: str
@@ -46,6 +63,11 @@ class QuestionRow:
     annotation: str
     group_name: str
     codelist_name: str | None = None
+    units: tuple[Unit, ...] = ()
+    unit_annotation: str | None = None  # the unit variable (VSORRESU) when the item has units
+    condition: ShownCondition | None = None
+    review: str | None = None  # why a reviewer must check this item
+    ref: str = ""  # 'group.item' numbering as printed on submission aCRFs (2.3)
 
     @property
     def submitted(self) -> bool:
@@ -79,6 +101,34 @@ class VisitEntry:
     name: str
     form_oids: tuple[str, ...]
     common: bool = False
+    type: str = "Scheduled"
+    contact: str = "visit"
+    day: str | None = None
+    window: str | None = None
+    repeat_rule: str | None = None
+    arms: tuple[str, ...] = ()  # arm names; empty = every arm
+    form_arms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (form OID, arm names) for arm-only forms
+
+    @property
+    def timing(self) -> str:
+        """Day, window, repetition and contact in one line ('Week 2, ±3 days; repeats: Every 9 Weeks')."""
+        parts = [p for p in (self.day, self.window) if p]
+        extra = [
+            *([f"repeats: {self.repeat_rule}"] if self.repeat_rule else []),
+            *([f"{self.contact} contact"] if self.contact != "visit" else []),
+            *(["unscheduled"] if self.type == "Unscheduled" else []),
+            *([f"arms: {', '.join(self.arms)}"] if self.arms else []),
+        ]
+        return "; ".join(p for p in (", ".join(parts), *extra) if p)
+
+    def where(self, form_oid: str) -> str:
+        """The visit name as a form lists it: 'Week 4', or 'Week 4 (Drug A only)' for an arm-only form."""
+        arms = self.arms_for(form_oid) or self.arms
+        return f"{self.name} ({', '.join(arms)} only)" if arms else self.name
+
+    def arms_for(self, form_oid: str) -> tuple[str, ...]:
+        """The arms a form is collected for at this visit (empty: everyone the visit is for)."""
+        return dict(self.form_arms).get(form_oid, ())
 
 
 @dataclass(frozen=True)
@@ -87,6 +137,7 @@ class CRFLayout:
     identity: StudyIdentity
     forms: tuple[FormPage, ...]
     visits: tuple[VisitEntry, ...]
+    arms: tuple[tuple[str, str], ...] = ()  # (OID, name)
 
     def form(self, oid: str) -> FormPage:
         return next(f for f in self.forms if f.oid == oid)
@@ -105,15 +156,59 @@ def domain_header(domain: str) -> str:
     return f"{domain} ({label})" if label else domain
 
 
+def value_level_text(item: Item) -> str:
+    """Given an item, return its value-level qualifiers: 'VSTESTCD = SYSBP and VSPOS = SUPINE' or ''."""
+    return " and ".join(f"{variable} = {value}" for variable, value in item.value_level.items())
+
+
 def item_annotation(item: Item, domain: str | None) -> str:
-    """Given an item, return its aCRF annotation: the design's text, else built from target and test code."""
+    """Given an item, return its aCRF annotation: the design's text, else built from target and the
+    value-level qualifiers (or the test code) that fix its SDTM record."""
     if item.sdtm_annotation:
         return item.sdtm_annotation
     if not item.sdtm_target:
         return NOT_SUBMITTED
+    if item.value_level:
+        return f"{item.sdtm_target} when {value_level_text(item)}"
     if item.test_code and domain:
         return f"{item.sdtm_target} when {domain}TESTCD = {item.test_code}"
     return item.sdtm_target
+
+
+def _units(design: CRFDesign, item: Item) -> tuple[Unit, ...]:
+    known = {unit.oid: unit for unit in design.units}
+    missing = [oid for oid in item.unit_oids if oid not in known]
+    if missing:
+        raise MissingUnitError(design.study_oid, f"item {item.oid} references unknown units {missing}")
+    return tuple(Unit(oid, known[oid].name) for oid in item.unit_oids)
+
+
+def unit_variable(item: Item) -> str | None:
+    """Given a result item with units, return its unit variable ('VSORRES' -> 'VSORRESU')."""
+    target = (item.sdtm_target or item.name).rsplit(".", 1)[-1]
+    return f"{target}U" if item.unit_oids and target.endswith("ORRES") else None
+
+
+def _condition(design: CRFDesign, item: Item, item_oids: set[str]) -> ShownCondition | None:
+    if item.condition_oid is None:
+        return None
+    condition = next((c for c in design.conditions if c.oid == item.condition_oid), None)
+    if condition is None:
+        raise MissingConditionError(
+            design.study_oid, f"item {item.oid} references unknown condition {item.condition_oid}"
+        )
+    if condition.source_item_oid not in item_oids:
+        raise MissingConditionError(
+            design.study_oid,
+            f"condition {condition.oid} asks about item {condition.source_item_oid}, which the design lacks",
+        )
+    return ShownCondition(
+        condition.oid,
+        condition.description,
+        condition.source_item_oid,
+        condition.operator,
+        tuple(condition.values),
+    )
 
 
 def _field_kind(item: Item, has_choices: bool) -> FieldKind:
@@ -141,11 +236,13 @@ def _choices(design: CRFDesign, item: Item) -> tuple[Choice, ...]:
     return ()
 
 
-def _form_page(design: CRFDesign, form: Form, visit_names: tuple[str, ...]) -> FormPage:
+def _form_page(
+    design: CRFDesign, form: Form, visit_names: tuple[str, ...], item_oids: set[str]
+) -> FormPage:
     domains = [d for d in dict.fromkeys([form.domain, *(g.domain for g in form.item_groups)]) if d]
     questions: list[QuestionRow] = []
-    for group in form.item_groups:
-        for item in group.items:
+    for group_number, group in enumerate(form.item_groups, 1):
+        for item_number, item in enumerate(group.items, 1):
             choices = _choices(design, item)
             codelist = next((c for c in design.codelists if c.oid == item.codelist_oid), None)
             questions.append(
@@ -162,6 +259,11 @@ def _form_page(design: CRFDesign, form: Form, visit_names: tuple[str, ...]) -> F
                     annotation=item_annotation(item, group.domain or form.domain),
                     group_name=group.name,
                     codelist_name=codelist.name if codelist else None,
+                    units=_units(design, item),
+                    unit_annotation=unit_variable(item),
+                    condition=_condition(design, item, item_oids),
+                    review=item.needs_review,
+                    ref=f"{group_number}.{item_number}",
                 )
             )
     return FormPage(
@@ -200,41 +302,61 @@ def common_event_oid(design: CRFDesign) -> str:
     return oid
 
 
+def _visit(design: CRFDesign, event: StudyEvent, form_order: dict[str, int]) -> VisitEntry:
+    arm_names = {arm.oid: arm.name for arm in design.arms}
+    refs = [r for r in design.matrix if r.event_oid == event.oid and r.form_oid in form_order]
+    return VisitEntry(
+        oid=event.oid,
+        name=event_label(event),
+        form_oids=tuple(sorted({r.form_oid for r in refs}, key=form_order.__getitem__)),
+        common=event.type == "Common",
+        type=event.type,
+        contact=event.contact,
+        day=event.day,
+        window=event.window,
+        repeat_rule=event.repeat_rule,
+        arms=tuple(arm_names.get(a, a) for a in event.arms),
+        form_arms=tuple((r.form_oid, tuple(arm_names.get(a, a) for a in r.arms)) for r in refs if r.arms),
+    )
+
+
+def _visit_names(visits: tuple[VisitEntry, ...], form_oid: str) -> tuple[str, ...]:
+    return tuple(visit.where(form_oid) for visit in visits if form_oid in visit.form_oids)
+
+
 def build_layout(design: CRFDesign) -> CRFLayout:
     """Given a design, return its page model: forms in design order, visits in event order."""
     events = sorted(design.events, key=lambda e: e.order)
     form_order = {form.oid: index for index, form in enumerate(design.forms)}
-    visits = tuple(
-        VisitEntry(
-            oid=event.oid,
-            name=event_label(event),
-            form_oids=tuple(
-                sorted(
-                    {
-                        r.form_oid
-                        for r in design.matrix
-                        if r.event_oid == event.oid and r.form_oid in form_order
-                    },
-                    key=form_order.__getitem__,
-                )
-            ),
-        )
-        for event in events
-    )
+    visits = tuple(_visit(design, event, form_order) for event in events)
     unscheduled = unscheduled_form_oids(design)
     if unscheduled:
         visits += (
             VisitEntry(
-                oid=common_event_oid(design), name=COMMON_EVENT_NAME, form_oids=unscheduled, common=True
+                oid=common_event_oid(design),
+                name=COMMON_EVENT_NAME,
+                form_oids=unscheduled,
+                common=True,
+                type="Common",
             ),
         )
+    item_oids = {i.oid for f in design.forms for g in f.item_groups for i in g.items}
     forms = tuple(
-        _form_page(design, form, tuple(v.name for v in visits if form.oid in v.form_oids))
+        _form_page(design, form, _visit_names(visits, form.oid), item_oids)
         for form in design.forms
     )
     return CRFLayout(
-        study_name=design.study_name, identity=study_identity(design), forms=forms, visits=visits
+        study_name=design.study_name,
+        identity=study_identity(design),
+        forms=forms,
+        visits=visits,
+        arms=tuple((arm.oid, arm.name) for arm in design.arms),
     )
+
+
+def unit_text(question: QuestionRow) -> str:
+    """The unit printed beside a single-unit field ('mmHg'); '' when there is none or a choice of units."""
+    return question.units[0].symbol if len(question.units) == 1 else ""
 
 
 def field_hint(question: QuestionRow) -> str:

@@ -24,3 +24,16 @@ class MissingCodelistError(RenderError):
     """An item references a codelist the design does not contain."""
 
     code = "MISSING_CODELIST"
+
+
+class MissingUnitError(RenderError):
+    """An item references a measurement unit the design does not define."""
+
+    code = "MISSING_UNIT"
+
+
+class MissingConditionError(RenderError):
+    """An item references a condition the design does not define, or a condition asks about an item
+    the design does not have: the EDC could not evaluate it."""
+
+    code = "MISSING_CONDITION"

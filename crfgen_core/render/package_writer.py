@@ -13,6 +13,7 @@ from crfgen_core.render.crf_book_docx import write_crf_book
 from crfgen_core.render.crf_layout import CRFLayout, build_layout
 from crfgen_core.render.odm_1_3_2 import write_odm
 from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
+from crfgen_core.render.redcap_project import write_redcap_project
 from crfgen_core.render.study_identity import study_identity
 
 # The seven columns the issue names, then `kind` (data / procedure / unmapped) so a data-less procedure
@@ -106,7 +107,8 @@ OUTPUT_WRITERS: dict[str, Callable[[CRFDesign, CRFLayout, Path], list[Path]]] = 
     "annotated_crf": _annotated_crf,
     "crf_book": lambda design, layout, out_dir: [write_crf_book(layout, out_dir / "crf_book.docx")],
     "redcap_dictionary": lambda design, layout, out_dir: [
-        write_redcap_dictionary(layout, out_dir / "redcap_data_dictionary.csv")
+        write_redcap_dictionary(layout, out_dir / "redcap_data_dictionary.csv"),
+        *write_redcap_project(design, layout, out_dir),
     ],
     "supporting": _supporting,
 }

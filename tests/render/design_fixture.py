@@ -2,20 +2,25 @@
 
 It holds what real designs hold: visits (one with an empty label), a VS form with one item per test code
 and a codelist, an I/E form, an AE log form, codelists with NCI codes, a non-submitted item, mappings and
-review entries.
+review entries; and the richer contract: measurement units, value-level qualifiers, an item condition
+(end date only if not ongoing), an item that needs review, two arms with an arm-only repeating event and
+an arm-only form, an unscheduled early-termination visit and a telephone contact.
 """
 
 from __future__ import annotations
 
 from crfgen_core.model.design import (
+    Arm,
     CodelistItem,
     CRFCodelist,
     CRFDesign,
     EventFormRef,
     Form,
     Item,
+    ItemCondition,
     ItemGroup,
     MappingRow,
+    MeasurementUnit,
     Provenance,
     ReviewEntry,
     StudyEvent,
@@ -83,8 +88,33 @@ def _codelists() -> list[CRFCodelist]:
     ]
 
 
+UNITS = [
+    MeasurementUnit(oid="MU.MMHG", name="mmHg", nci_code="C49670", ct_codelist="VSRESU"),
+    MeasurementUnit(oid="MU.C", name="C", nci_code="C42559", ct_codelist="VSRESU"),
+    MeasurementUnit(oid="MU.F", name="F", nci_code="C44277", ct_codelist="VSRESU"),
+]
+CONDITIONS = [
+    ItemCondition(
+        oid="COND.AE.NOT_ONGOING",
+        name="AE not ongoing",
+        description="Only if Ongoing = No",
+        source_item_oid="IT.AE.AEONGO",
+        operator="eq",
+        values=["N"],
+    )
+]
+ARMS = [Arm(oid="ARM.A", name="Drug A"), Arm(oid="ARM.B", name="Drug B")]
+
+
 def _vs_form() -> Form:
-    def test(code: str, label: str, data_type: str, digits: int | None = None) -> Item:
+    def test(
+        code: str,
+        label: str,
+        data_type: str,
+        digits: int | None = None,
+        units: tuple[str, ...] = (),
+        value_level: dict[str, str] | None = None,
+    ) -> Item:
         return Item(
             oid=f"IT.VS.VSORRES.{code}",
             name=f"VSORRES_{code}",
@@ -95,6 +125,8 @@ def _vs_form() -> Form:
             significant_digits=digits,  # type: ignore[arg-type]
             sdtm_target="VSORRES",
             test_code=code,
+            value_level=value_level or {},
+            unit_oids=list(units),
             concept_id="C25298",
             provenance=CT,
         )
@@ -111,9 +143,15 @@ def _vs_form() -> Form:
             sdtm_annotation="VSDTC",
             provenance=CT,
         ),
-        test("SYSBP", "Systolic blood pressure (mmHg)", "integer"),
-        test("DIABP", "Diastolic blood pressure (mmHg)", "integer"),
-        test("TEMP", "Temperature (C)", "float", digits=1),
+        test(
+            "SYSBP",
+            "Systolic blood pressure (mmHg)",
+            "integer",
+            units=("MU.MMHG",),
+            value_level={"VSTESTCD": "SYSBP", "VSPOS": "SITTING"},
+        ),
+        test("DIABP", "Diastolic blood pressure (mmHg)", "integer", units=("MU.MMHG",)),
+        test("TEMP", "Temperature", "float", digits=1, units=("MU.C", "MU.F")),
         Item(
             oid="IT.VS.VSPOS",
             name="VSPOS",
@@ -177,6 +215,24 @@ def _ae_form() -> Form:
             sdtm_annotation="AESTDTC",
         ),
         Item(
+            oid="IT.AE.AEONGO",
+            name="AEONGO",
+            question="Is the adverse event still ongoing?",
+            data_type="text",
+            codelist_oid="CL.NY",
+            sdtm_annotation="[NOT SUBMITTED]",
+        ),
+        Item(
+            oid="IT.AE.AEENDAT",
+            name="AEENDAT",
+            question="What is the end date of the adverse event?",
+            data_type="date",
+            mandatory=True,
+            sdtm_target="AEENDTC",
+            sdtm_annotation="AEENDTC",
+            condition_oid="COND.AE.NOT_ONGOING",
+        ),
+        Item(
             oid="IT.AE.AESEV",
             name="AESEV",
             question="What was the severity of the adverse event?",
@@ -192,7 +248,14 @@ def _ae_form() -> Form:
             codelist_oid="CL.NY",
             sdtm_target="AESER",
         ),
-        Item(oid="IT.AE.AECOMM", name="AECOMM", question="Comments", data_type="text", length=1000),
+        Item(
+            oid="IT.AE.AECOMM",
+            name="AECOMM",
+            question="Comments",
+            data_type="text",
+            length=1000,
+            needs_review="no SDTM target: CO domain or not submitted?",
+        ),
     ]
     group = ItemGroup(oid="IG.AE", name="Adverse Events", domain="AE", repeating=True, items=items)
     return Form(
@@ -213,6 +276,26 @@ def fixture_design() -> CRFDesign:
         StudyEvent(oid="SE.BASELINE", name="Baseline", order=2, day="Day 1"),
         StudyEvent(oid="SE.WEEK4", name="Week 4", order=3, day="Day 29", window="+/- 3 days"),
         StudyEvent(oid="SE.V4", name="", order=4),  # an SoA column without a label
+        StudyEvent(
+            oid="SE.MAINT",
+            name="Maintenance Cycle 2 and Beyond",
+            order=5,
+            repeating=True,
+            repeat_rule="Cycle 2 and beyond, every 3 weeks",
+            arms=["ARM.B"],
+            window="±3 days",
+            window_before_days=3,
+            window_after_days=3,
+        ),
+        StudyEvent(oid="SE.ET", name="Early Termination (ET)", order=6, type="Unscheduled"),
+        StudyEvent(
+            oid="SE.CALL",
+            name="Telephone contact after Week 4",
+            order=7,
+            contact="telephone",
+            day="2 weeks after Week 4",
+            day_offset=43,
+        ),
     ]
     matrix = [
         EventFormRef(event_oid="SE.SCREENING", form_oid="F.VS"),
@@ -220,6 +303,10 @@ def fixture_design() -> CRFDesign:
         EventFormRef(event_oid="SE.BASELINE", form_oid="F.VS"),
         EventFormRef(event_oid="SE.WEEK4", form_oid="F.VS", mandatory=False, conditional=True),
         EventFormRef(event_oid="SE.V4", form_oid="F.VS"),
+        EventFormRef(event_oid="SE.V4", form_oid="F.IE", arms=["ARM.A"]),
+        EventFormRef(event_oid="SE.MAINT", form_oid="F.VS"),
+        EventFormRef(event_oid="SE.ET", form_oid="F.VS", mandatory=False, conditional=True),
+        EventFormRef(event_oid="SE.CALL", form_oid="F.VS"),
     ]
     mappings = [
         MappingRow(
@@ -275,9 +362,12 @@ def fixture_design() -> CRFDesign:
         ct=[CTVersionRef(package="sdtm", version="2025-03-25")],
         standards={"COSMoS": "2025-12-31", "CDASHIG": "2.3"},
         rule_set_version="0.2.0",
+        arms=ARMS,
         events=events,
         forms=[_vs_form(), _ie_form(), _ae_form()],
         codelists=_codelists(),
+        units=UNITS,
+        conditions=CONDITIONS,
         matrix=matrix,
         mappings=mappings,
         review=review,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from design_fixture import fixture_design
 
+from crfgen_core.model.design import CRFDesign, Form, Item, ItemGroup
 from crfgen_core.render.acrf_html import acrf_html
 from crfgen_core.render.acrf_pdf import write_acrf_pdf
 from crfgen_core.render.crf_layout import build_layout, item_annotation
@@ -16,9 +17,10 @@ from crfgen_core.render.errors import MissingCodelistError
 def test_annotated_html_has_domain_boxes_variables_and_not_submitted() -> None:
     html = acrf_html(build_layout(fixture_design()))
     assert '<div class="domain-box">VS (Vital Signs)</div>' in html
-    assert '<span class="sdtm">VSORRES when VSTESTCD = SYSBP</span>' in html
+    assert '<span class="sdtm">VSORRES when VSTESTCD = SYSBP and VSPOS = SITTING</span>' in html
+    assert '<span class="sdtm">VSORRES when VSTESTCD = DIABP</span>' in html
     assert '<span class="sdtm not-submitted">[NOT SUBMITTED]</span>' in html
-    assert html.count('class="choice"') == 3 + 2 + 3 + 2  # POSITION, NY (IE), AESEV, NY (AE)
+    assert html.count('class="choice"') == 3 + 2 + 2 + 3 + 2  # POSITION, NY (IE), NY, AESEV, NY (AE)
     assert "DD / MMM / YYYY" in html
     assert "sdtm 2025-03-25" in html and "0" * 63 + "1" in html and "@page" in html
 
@@ -30,10 +32,11 @@ def test_blank_html_has_no_annotations() -> None:
     assert "Systolic blood pressure (mmHg)" in html
 
 
-def test_annotation_is_built_from_target_and_test_code_when_not_given() -> None:
-    sysbp = fixture_design().forms[0].item_groups[0].items[1]
-    assert sysbp.sdtm_annotation is None
-    assert item_annotation(sysbp, "VS") == "VSORRES when VSTESTCD = SYSBP"
+def test_annotation_is_built_from_value_level_or_test_code_when_not_given() -> None:
+    sysbp, diabp = fixture_design().forms[0].item_groups[0].items[1:3]
+    assert sysbp.sdtm_annotation is None and diabp.sdtm_annotation is None
+    assert item_annotation(sysbp, "VS") == "VSORRES when VSTESTCD = SYSBP and VSPOS = SITTING"
+    assert item_annotation(diabp, "VS") == "VSORRES when VSTESTCD = DIABP"
 
 
 def test_missing_codelist_is_a_typed_error() -> None:
@@ -79,3 +82,58 @@ def test_blank_pdf_has_the_questions_without_annotations(tmp_path: Path) -> None
     )
     text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "Systolic blood pressure" in text and "VSORRES" not in text and "NOT SUBMITTED" not in text
+
+
+def test_conditions_units_and_review_notes_are_printed() -> None:
+    html = acrf_html(build_layout(fixture_design()))
+    assert '<div class="condition">Only if Ongoing = No</div>' in html
+    assert '<span class="unit">mmHg</span>' in html
+    assert html.count('class="unit-choice"') == 2  # Temperature: C or F
+    assert '<span class="sdtm">VSORRESU</span>' in html
+    assert "Review: no SDTM target" in html
+    assert "<th>SDTM annotation</th>" in html  # the column header browsers repeat on every page
+    blank = acrf_html(build_layout(fixture_design()), annotated=False)
+    assert "Only if Ongoing = No" in blank and "<th>SDTM annotation</th>" not in blank
+
+
+def test_visits_show_timing_arms_and_arm_only_forms() -> None:
+    layout = build_layout(fixture_design())
+    html = acrf_html(layout)
+    assert "<h3>Arms</h3>" in html and "Drug B" in html
+    assert "Visit 4 (Drug A only)" in layout.form("F.IE").visit_names
+    maintenance = next(v for v in layout.visits if v.oid == "SE.MAINT")
+    assert maintenance.timing == "±3 days; repeats: Cycle 2 and beyond, every 3 weeks; arms: Drug B"
+    call = next(v for v in layout.visits if v.oid == "SE.CALL")
+    assert "telephone contact" in call.timing
+
+
+def _large_form_design(items: int) -> CRFDesign:
+    design = fixture_design()
+    questions = [
+        Item(
+            oid=f"IT.QS.Q{n}",
+            name=f"QSORRES_Q{n}",
+            question=f"Question {n}: how often in the last week?",
+            codelist_oid="CL.AESEV",
+        )
+        for n in range(1, items + 1)
+    ]
+    form = Form(
+        oid="F.QS",
+        name="Questionnaire",
+        domain="QS",
+        item_groups=[ItemGroup(oid="IG.QS", name="QS", items=questions)],
+    )
+    return design.model_copy(update={"forms": [*design.forms, form]})
+
+
+def test_a_100_item_form_paginates_with_the_column_header_on_every_page(tmp_path: Path) -> None:
+    layout = build_layout(_large_form_design(100))
+    pdf = pdfium.PdfDocument(write_acrf_pdf(layout, tmp_path / "big.pdf"))
+    pages = [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    form_pages = [text for text in pages[1:] if "Questionnaire" in text]  # the cover lists it too
+    assert len(form_pages) >= 5
+    assert all("CRF question" in text and "SDTM annotation" in text for text in form_pages)
+    assert all("(continued)" in text for text in form_pages[1:])
+    printed = [n for n in range(1, 101) if any(f"Question {n}:" in text for text in form_pages)]
+    assert printed == list(range(1, 101))  # no question lost at a page break

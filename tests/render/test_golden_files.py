@@ -1,4 +1,5 @@
-"""Golden files for the fixed design: ODM (canonical XML), REDCap dictionary and mapping.csv, byte-exact."""
+"""Golden files for the fixed design: ODM (canonical XML), REDCap dictionary and longitudinal set-up,
+mapping.csv, byte-exact."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from crfgen_core.render.crf_layout import build_layout
 from crfgen_core.render.odm_1_3_2 import odm_bytes
 from crfgen_core.render.package_writer import write_mapping_csv
 from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
+from crfgen_core.render.redcap_project import write_redcap_project
 from crfgen_core.xml_safety import safe_parser
 
 VOLATILE_ROOT_ATTRIBUTES = ("CreationDateTime", "SourceSystemVersion")
@@ -53,3 +55,9 @@ def test_csv_matches_golden(tmp_path: Path, name: str, writer: object) -> None:
     path = tmp_path / name
     writer(fixture_design(), path)  # type: ignore[operator]
     assert_matches_golden(name, path.read_bytes())
+
+
+def test_redcap_longitudinal_files_match_golden(tmp_path: Path) -> None:
+    design = fixture_design()
+    for path in write_redcap_project(design, build_layout(design), tmp_path):
+        assert_matches_golden(f"fixture_{path.name}", path.read_bytes())

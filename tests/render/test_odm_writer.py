@@ -11,10 +11,16 @@ from lxml import etree
 from odmlib.loader import ODMLoader
 from odmlib.odm_loader import XMLODMLoader
 
-from crfgen_core.model.design import CRFDesign
+from crfgen_core.model.design import ConditionOperator, CRFDesign, ItemCondition
 from crfgen_core.quality.odm_xsd import odm_xsd_errors
-from crfgen_core.render.errors import DuplicateOIDError, MissingCodelistError
+from crfgen_core.render.errors import (
+    DuplicateOIDError,
+    MissingCodelistError,
+    MissingConditionError,
+    MissingUnitError,
+)
 from crfgen_core.render.odm_1_3_2 import build_odm, write_odm
+from crfgen_core.render.odm_1_3_2.conditions import exception_expression
 from crfgen_core.render.odm_1_3_2.odm_writer import ODM_NS
 from crfgen_core.xml_safety import safe_parser
 
@@ -43,7 +49,8 @@ def test_odmlib_loads_forms_items_and_codelists_back(tmp_path: Path) -> None:
     assert sysbp.Question.TranslatedText[0]._content == "Systolic blood pressure (mmHg)"
     assert {(a.Context, a.Name) for a in sysbp.Alias} >= {
         ("CDASH", "VSORRES_SYSBP"),
-        ("SDTM", "VSORRES when VSTESTCD = SYSBP"),
+        ("SDTM", "VSORRES when VSTESTCD = SYSBP and VSPOS = SITTING"),
+        ("SDTM value level", "VSTESTCD = SYSBP and VSPOS = SITTING"),
     }
     assert items["IT.AE.AESEV"].CodeListRef.CodeListOID == "CL.AESEV"
     codelists = {c.OID: c for c in mdv.CodeList}
@@ -140,3 +147,73 @@ def test_real_edc_files_use_the_same_shape(shared_dir: Path, example: str, tmp_p
     ours = mdv_kinds(_write(fixture_design(), tmp_path))
     theirs = [k for k in mdv_kinds(shared_dir / "interop" / "odm_crf" / example) if k in ours]
     assert [k for k in ours if k in theirs] == theirs
+
+
+def test_units_conditions_and_arms_load_back_in_odmlib(tmp_path: Path) -> None:
+    loader = ODMLoader(XMLODMLoader(model_package="odm_1_3_2", ns_uri=ODM_NS))
+    loader.open_odm_document(str(_write(fixture_design(), tmp_path)))
+    study = loader.Study()
+    units = {u.OID: u.Symbol.TranslatedText[0]._content for u in study.BasicDefinitions.MeasurementUnit}
+    assert units == {"MU.MMHG": "mmHg", "MU.C": "C", "MU.F": "F"}
+    mdv = loader.MetaDataVersion()
+    temperature = next(i for i in mdv.ItemDef if i.OID == "IT.VS.VSORRES.TEMP")
+    assert [r.MeasurementUnitOID for r in temperature.MeasurementUnitRef] == ["MU.C", "MU.F"]
+    conditions = {c.OID: c for c in mdv.ConditionDef}
+    assert set(conditions) == {"COND.AE.NOT_ONGOING", "COND.NOT_ARM.A", "COND.NOT_ARM.B"}
+    ended = conditions["COND.AE.NOT_ONGOING"]
+    assert ended.FormalExpression[0].Context == "XPath"
+    assert ended.FormalExpression[0]._content == "not(../ItemData[@ItemOID='IT.AE.AEONGO'][@Value='N'])"
+    ae_group = next(g for g in mdv.ItemGroupDef if g.OID == "IG.AE")
+    refs = {r.ItemOID: r for r in ae_group.ItemRef}
+    assert refs["IT.AE.AEENDAT"].CollectionExceptionConditionOID == "COND.AE.NOT_ONGOING"
+    assert refs["IT.AE.AEENDAT"].Mandatory == "Yes"  # required whenever it is asked
+
+
+def test_events_carry_type_repetition_contact_and_arms() -> None:
+    root = build_odm(fixture_design(), CREATED)
+    refs = {r.get("StudyEventOID"): r for r in root.iterfind(".//odm:Protocol/odm:StudyEventRef", NS)}
+    assert refs["SE.MAINT"].get("Mandatory") == "No"
+    assert refs["SE.MAINT"].get("CollectionExceptionConditionOID") == "COND.NOT_ARM.B"
+    assert refs["SE.ET"].get("Mandatory") == "No" and refs["SE.SCREENING"].get("Mandatory") == "Yes"
+    events = {e.get("OID"): e for e in root.iterfind(".//odm:StudyEventDef", NS)}
+    assert events["SE.ET"].get("Type") == "Unscheduled"
+    assert events["SE.MAINT"].get("Repeating") == "Yes"
+    aliases = {a.get("Context"): a.get("Name") for a in events["SE.MAINT"].iterfind("odm:Alias", NS)}
+    assert aliases["crfgen:repeat_rule"] == "Cycle 2 and beyond, every 3 weeks"
+    assert aliases["crfgen:arms"] == "Drug B"
+    call = {a.get("Context"): a.get("Name") for a in events["SE.CALL"].iterfind("odm:Alias", NS)}
+    assert call["crfgen:contact"] == "telephone"
+    ie_at_v4 = events["SE.V4"].find("odm:FormRef[@FormOID='F.IE']", NS)
+    assert ie_at_v4 is not None and ie_at_v4.get("CollectionExceptionConditionOID") == "COND.NOT_ARM.A"
+
+
+@pytest.mark.parametrize(
+    ("operator", "values", "expression"),
+    [
+        ("eq", ["N"], "not(../ItemData[@ItemOID='IT.S'][@Value='N'])"),
+        ("in", ["N", "U"], "not(../ItemData[@ItemOID='IT.S'][@Value='N' or @Value='U'])"),
+        ("ne", ["Y"], "../ItemData[@ItemOID='IT.S'][@Value='Y']"),
+        ("empty", [], "../ItemData[@ItemOID='IT.S'][@Value!='']"),
+        ("not_empty", [], "not(../ItemData[@ItemOID='IT.S'][@Value!=''])"),
+    ],
+)
+def test_exception_expression_is_the_negation_of_when_to_ask(
+    operator: ConditionOperator, values: list[str], expression: str
+) -> None:
+    condition = ItemCondition(
+        oid="C", name="c", description="d", source_item_oid="IT.S", operator=operator, values=values
+    )
+    assert exception_expression(condition, same_group=True) == expression
+    other_group = exception_expression(condition, same_group=False)
+    assert other_group.replace("ancestor::FormData[1]//ItemGroupData", "..") == expression
+
+
+def test_unknown_unit_or_condition_is_a_typed_error() -> None:
+    design = fixture_design()
+    with pytest.raises(MissingUnitError, match=r"MU\.MMHG"):
+        build_odm(design.model_copy(update={"units": [u for u in design.units if u.oid != "MU.MMHG"]}))
+    with pytest.raises(MissingConditionError, match=r"COND\.AE\.NOT_ONGOING"):
+        build_odm(design.model_copy(update={"conditions": []}))
+    orphan = design.conditions[0].model_copy(update={"source_item_oid": "IT.GONE"})
+    with pytest.raises(MissingConditionError, match=r"IT\.GONE"):
+        build_odm(design.model_copy(update={"conditions": [orphan]}))

@@ -22,6 +22,10 @@ PACKAGE_FILES = [
     "acrf_blank.pdf",
     "crf_book.docx",
     "redcap_data_dictionary.csv",
+    "redcap_arms.csv",
+    "redcap_events.csv",
+    "redcap_instrument_event_mapping.csv",
+    "redcap_repeating_instruments.csv",
     "mapping.csv",
     "review.md",
 ]

@@ -11,8 +11,8 @@ from design_fixture import fixture_design
 
 from crfgen_core.model.design import Form, Item, ItemGroup
 from crfgen_core.quality.redcap_rules import check_redcap_dictionary, check_redcap_rows, redcap_header
-from crfgen_core.render.crf_layout import build_layout
-from crfgen_core.render.redcap_dictionary import redcap_rows, write_redcap_dictionary
+from crfgen_core.render.crf_layout import Choice, build_layout
+from crfgen_core.render.redcap_dictionary import redcap_choices, redcap_rows, write_redcap_dictionary
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -140,3 +140,57 @@ def test_checker_on_real_dictionaries(
 ) -> None:
     issues = check_redcap_dictionary(shared_dir / "interop" / "redcap" / dictionary)
     assert {(issue.rule, issue.severity) for issue in issues} == expected
+
+
+def test_choice_codes_stay_cdisc_where_redcap_allows_else_safe_with_the_original_shown() -> None:
+    units = (
+        Choice("kg", "Kilogram"),
+        Choice("/kg", "Per Kilogram"),
+        Choice("g", "Gram"),
+        Choice("%", "Percent"),
+    )
+    assert redcap_choices(units) == [
+        ("kg", "kg", "Kilogram"),
+        ("/kg", "per_kg", "Per Kilogram (/kg)"),
+        ("g", "g", "Gram"),
+        ("%", "pct", "Percent (%)"),
+    ]
+    clash = (Choice("per_kg", "Spelled out"), Choice("/kg", "Per Kilogram"))
+    assert [code for _, code, _ in redcap_choices(clash)] == ["per_kg", "per_kg_2"]
+
+
+@pytest.mark.parametrize(
+    ("data_type", "digits", "validation"),
+    [
+        ("integer", None, "integer"),
+        ("float", None, "number"),
+        ("float", 0, "integer"),
+        ("float", 3, "number_3dp"),
+    ],
+)
+def test_numeric_validation_follows_the_items_precision(
+    data_type: str, digits: int | None, validation: str
+) -> None:
+    design = fixture_design()
+    item = Item(
+        oid="IT.X.N", name="LBORRES", question="Result", data_type=data_type, significant_digits=digits
+    )  # type: ignore[arg-type]
+    form = Form(oid="F.X", name="Numbers", item_groups=[ItemGroup(oid="IG.X", name="X", items=[item])])
+    rows = redcap_rows(build_layout(design.model_copy(update={"forms": [*design.forms, form]})))
+    assert next(r for r in rows if r[1] == "numbers" and r[3] == "text")[7] == validation
+
+
+def test_units_are_a_note_or_a_unit_field_and_conditions_become_branching_logic(tmp_path: Path) -> None:
+    rows = {
+        r["Variable / Field Name"]: r
+        for r in _rows(write_redcap_dictionary(build_layout(fixture_design()), tmp_path / "d.csv"))
+    }
+    assert rows["vsorres_sysbp"]["Field Note"].startswith("Unit: mmHg")
+    unit = rows["vsorres_temp_u"]
+    assert (unit["Field Type"], unit["Choices, Calculations, OR Slider Labels"]) == ("radio", "C, C | F, F")
+    assert unit["Branching Logic (Show field only if...)"] == "[vsorres_temp] <> ''"
+    assert "VSORRESU" in unit["Field Annotation"]
+    ended = rows["aeendat"]
+    assert ended["Branching Logic (Show field only if...)"] == "[aeongo] = 'N'"
+    assert ended["Required Field?"] == "y"  # required only while shown: REDCap's own rule
+    assert "review: no SDTM target" in rows["aecomm"]["Field Annotation"]

@@ -13,15 +13,36 @@ from pathlib import Path
 from lxml import etree
 
 from crfgen_core import __version__
-from crfgen_core.model.design import CodelistItem, CRFCodelist, CRFDesign, Item, ItemGroup, Provenance
+from crfgen_core.model.design import (
+    CodelistItem,
+    CRFCodelist,
+    CRFDesign,
+    Item,
+    ItemCondition,
+    ItemGroup,
+    MeasurementUnit,
+    Provenance,
+    StudyEvent,
+)
 from crfgen_core.render.crf_layout import (
     COMMON_EVENT_NAME,
     common_event_oid,
     event_label,
     item_annotation,
     unscheduled_form_oids,
+    value_level_text,
 )
-from crfgen_core.render.errors import DuplicateOIDError, MissingCodelistError
+from crfgen_core.render.errors import (
+    DuplicateOIDError,
+    MissingCodelistError,
+    MissingConditionError,
+    MissingUnitError,
+)
+from crfgen_core.render.odm_1_3_2.conditions import (
+    ArmConditions,
+    condition_description,
+    exception_expression,
+)
 from crfgen_core.render.study_identity import GENERATOR_NAME, study_identity
 
 ODM_NS = "http://www.cdisc.org/ns/odm/v1.3"
@@ -135,6 +156,7 @@ def _item_length(item: Item, odm_type: str, codelist: CRFCodelist | None) -> str
 
 
 def _item_def(mdv: etree._Element, item: Item, group: ItemGroup, codelist: CRFCodelist | None) -> None:
+    """ItemDef children in XSD order: Question, MeasurementUnitRef*, CodeListRef, Alias*."""
     odm_type = DATA_TYPES.get(item.data_type, item.data_type)
     digits = item.significant_digits if odm_type == "float" else None
     idef = _el(
@@ -149,12 +171,16 @@ def _item_def(mdv: etree._Element, item: Item, group: ItemGroup, codelist: CRFCo
         SDSVarName=sas_name(item.sdtm_target),
     )
     _translated(idef, "Question", item.question or item.prompt or item.name or item.oid)
+    for unit_oid in item.unit_oids:
+        _el(idef, "MeasurementUnitRef", MeasurementUnitOID=unit_oid)
     if codelist is not None:
         _el(idef, "CodeListRef", CodeListOID=codelist.oid)
     annotation = item_annotation(item, group.domain)
     _alias(idef, "CDASH", item.name)
     _alias(idef, "SDTM", annotation)
+    _alias(idef, "SDTM value level", value_level_text(item) or None)
     _alias(idef, "CDISC BC", item.concept_id)
+    _alias(idef, "crfgen:needs_review", item.needs_review)
     if item.provenance is not None:
         _alias(idef, "crfgen:provenance", _provenance_text(item.provenance))
 
@@ -186,10 +212,53 @@ def _form_order(design: CRFDesign) -> dict[str, int]:
     return {form.oid: index for index, form in enumerate(design.forms)}
 
 
+def _measurement_unit(parent: etree._Element, unit: MeasurementUnit) -> None:
+    mu = _el(parent, "MeasurementUnit", OID=unit.oid, Name=unit.name or unit.oid)
+    _translated(mu, "Symbol", unit.name or unit.oid)
+    _alias(mu, "nci:ExtCodeID", unit.nci_code)
+    _alias(mu, "CDISC CT", unit.ct_codelist)
+
+
+def _check_references(design: CRFDesign, items: list[tuple[Item, ItemGroup]]) -> dict[str, ItemCondition]:
+    """Every unit and condition an item names exists, and every condition asks about a known item."""
+    units = {unit.oid for unit in design.units}
+    conditions = {condition.oid: condition for condition in design.conditions}
+    item_oids = {item.oid for item, _ in items}
+    for item, _ in items:
+        missing = [oid for oid in item.unit_oids if oid not in units]
+        if missing:
+            raise MissingUnitError(design.study_oid, f"item {item.oid} references unknown units {missing}")
+        if item.condition_oid and item.condition_oid not in conditions:
+            raise MissingConditionError(
+                design.study_oid, f"item {item.oid} references unknown condition {item.condition_oid}"
+            )
+    for condition in conditions.values():
+        if condition.source_item_oid not in item_oids:
+            raise MissingConditionError(
+                design.study_oid,
+                f"condition {condition.oid} asks about {condition.source_item_oid}, which the design lacks",
+            )
+    return conditions
+
+
+def _event_description(event: StudyEvent, arm_names: dict[str, str]) -> str | None:
+    """What an EDC builder needs beyond the name: day, window, repetition, contact, arms."""
+    parts = [
+        *([f"Timing: {event.day}"] if event.day else []),
+        *([f"Window: {event.window}"] if event.window else []),
+        *([f"Repeats: {event.repeat_rule}"] if event.repeat_rule else []),
+        *([f"Contact: {event.contact}"] if event.contact != "visit" else []),
+        *([f"Arms: {', '.join(arm_names.get(a, a) for a in event.arms)}"] if event.arms else []),
+    ]
+    return "; ".join(parts) or None
+
+
 def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Element:
     """Given a design, return the ODM root element (metadata only, FileType Snapshot)."""
     _check_unique(design)
     items = _unique_items(design)
+    conditions = _check_references(design, items)
+    arm_conditions = ArmConditions(design)
     codelists = {c.oid: c for c in design.codelists if c.items}
     for item, _ in items:
         if item.codelist_oid and item.codelist_oid not in codelists:
@@ -216,6 +285,10 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
     _el(gv, "ProtocolName").text = _clean(
         design.metadata.protocol_number or design.study_name or design.study_oid
     )
+    if design.units:
+        basic = _el(study, "BasicDefinitions")
+        for unit in design.units:
+            _measurement_unit(basic, unit)
     mdv = _el(
         study,
         "MetaDataVersion",
@@ -231,8 +304,14 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
     if events or log_event:
         protocol = _el(mdv, "Protocol")
         for position, event in enumerate(events, 1):
+            # an event only some subjects have (one arm, early termination, a log) is not mandatory
             _el(
-                protocol, "StudyEventRef", StudyEventOID=event.oid, OrderNumber=str(position), Mandatory="Yes"
+                protocol,
+                "StudyEventRef",
+                StudyEventOID=event.oid,
+                OrderNumber=str(position),
+                Mandatory=_yes_no(event.type == "Scheduled" and not event.arms),
+                CollectionExceptionConditionOID=arm_conditions.oid(event.arms),
             )
         if log_event:
             _el(
@@ -244,6 +323,7 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
             )
         _alias(protocol, "crfgen:protocol", f"{design.protocol_file} sha256={design.protocol_sha256}")
     form_order = _form_order(design)
+    arm_names = {arm.oid: arm.name for arm in design.arms}
     for event in events:
         sed = _el(
             mdv,
@@ -253,6 +333,9 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
             Repeating=_yes_no(event.repeating),
             Type=event.type,
         )
+        description = _event_description(event, arm_names)
+        if description:
+            _translated(sed, "Description", description)
         refs = sorted(
             {
                 r.form_oid: r for r in design.matrix if r.event_oid == event.oid and r.form_oid in form_order
@@ -265,9 +348,13 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
                 "FormRef",
                 FormOID=ref.form_oid,
                 OrderNumber=str(position),
-                Mandatory=_yes_no(ref.mandatory),
+                Mandatory=_yes_no(ref.mandatory and not ref.arms),
+                CollectionExceptionConditionOID=arm_conditions.oid(ref.arms),
             )
         _alias(sed, "crfgen:visit", " | ".join(p for p in (event.day, event.window) if p) or None)
+        _alias(sed, "crfgen:repeat_rule", event.repeat_rule)
+        _alias(sed, "crfgen:contact", event.contact if event.contact != "visit" else None)
+        _alias(sed, "crfgen:arms", " | ".join(arm_names.get(a, a) for a in event.arms) or None)
     if log_event:
         sed = _el(mdv, "StudyEventDef", OID=log_event, Name=COMMON_EVENT_NAME, Repeating="No", Type="Common")
         for position, form_oid in enumerate(log_forms, 1):
@@ -298,13 +385,32 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
                     ItemOID=item.oid,
                     OrderNumber=str(position),
                     Mandatory=_yes_no(item.mandatory),
+                    CollectionExceptionConditionOID=item.condition_oid,
                 )
             _alias(igd, "SDTM", domain)
     for item, group in items:
         _item_def(mdv, item, group, codelists.get(item.codelist_oid or ""))
     for codelist in codelists.values():
         _codelist(mdv, codelist)
+    groups = {item.oid: group.oid for item, group in items}
+    by_oid = {item.oid: item for item, _ in items}
+    for condition in conditions.values():
+        dependents = [item.oid for item, _ in items if item.condition_oid == condition.oid]
+        same_group = all(groups[d] == groups[condition.source_item_oid] for d in dependents)
+        _condition_def(mdv, condition, by_oid[condition.source_item_oid], same_group)
+    for arm_condition in arm_conditions.definitions():
+        cd = _el(mdv, "ConditionDef", OID=arm_condition.oid, Name=arm_condition.name)
+        _translated(cd, "Description", arm_condition.description)
+        _alias(cd, "crfgen:arms", " ".join(arm_condition.arm_oids))
     return root
+
+
+def _condition_def(mdv: etree._Element, condition: ItemCondition, source: Item, same_group: bool) -> None:
+    """ODM writes the negation: when the expression is true the item is NOT collected."""
+    cd = _el(mdv, "ConditionDef", OID=condition.oid, Name=condition.name or condition.oid)
+    _translated(cd, "Description", condition_description(condition, source))
+    _el(cd, "FormalExpression", Context="XPath").text = _clean(exception_expression(condition, same_group))
+    _alias(cd, "crfgen:ask_when", condition.description)
 
 
 def odm_bytes(design: CRFDesign, created: datetime | None = None) -> bytes:

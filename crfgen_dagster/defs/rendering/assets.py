@@ -78,5 +78,6 @@ def crf_book(
 def redcap_dictionary(
     context: dg.AssetExecutionContext, settings: CRFGenSettings, crf_design: CRFDesign
 ) -> dg.Output[StageFiles]:
-    """REDCap data dictionary (redcap_data_dictionary.csv)."""
+    """REDCap data dictionary and longitudinal set-up (redcap_data_dictionary.csv, redcap_arms.csv,
+    redcap_events.csv, redcap_instrument_event_mapping.csv, redcap_repeating_instruments.csv)."""
     return stage_output(render_stage(context, settings, crf_design))
