@@ -3,9 +3,9 @@
 Names are made legal for REDCap (lowercase, start with a letter, [a-z0-9_], at most 26 characters) and
 deduplicated deterministically in design order, so the same design always yields the same names.
 Choices keep the CDISC code when REDCap accepts it as a raw value; otherwise a deterministic safe code
-('/kg' -> 'per_kg') with the original code shown in the label. Numbers are validated by the item's
-precision (integer, number, number_1dp...), units are a field note (one unit) or a unit field (several),
-and item conditions become branching logic.
+('/kg' -> 'per_kg') with the original code shown in the label. Numbers are validated by type and
+precision (integer; number with 'up to N decimal places'), units are a field note (one unit) or a unit
+field (several), and item conditions become branching logic.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ RECORD_ID = "record_id"
 MAX_NAME = 26
 MAX_FORM_NAME = 50
 DROPDOWN_FROM = 11  # REDCap guidance: radio buttons for short lists, a dropdown for long ones
-MAX_DECIMALS = 4  # REDCap has number_1dp .. number_4dp
 _VALIDATION = {"date": "date_ymd", "datetime": "datetime_ymd", "time": "time", "integer": "integer"}
 _RAW_VALUE = re.compile(r"^(?:[A-Za-z0-9_]+|-?\d+(?:\.\d+)?)$")  # what REDCap accepts as a choice code
 COLUMNS = {
@@ -105,15 +104,18 @@ def _choices_text(choices: list[tuple[str, str, str]]) -> str:
 
 
 def _validation(question: QuestionRow) -> tuple[str, str]:
-    """Return (validation, note) from the item's type and precision; never a fixed number of decimals
-    the design did not ask for (number_2dp would reject 140 and 1.015)."""
+    """Return (validation, note) from the item's type and precision.
+
+    ODM SignificantDigits is the most decimals a value may have; REDCap's number_Ndp demands exactly N
+    (number_2dp rejects 140 and 1.015), so a decimal item is 'number' with the precision as a note, and
+    a precision of 0 is 'integer'.
+    """
     if question.kind == "float":
         digits = question.significant_digits
         if digits == 0:
             return "integer", ""
-        if digits is not None and 1 <= digits <= MAX_DECIMALS:
-            return f"number_{digits}dp", f"{digits} decimal place{'s' if digits > 1 else ''}"
-        return "number", ""
+        note = f"up to {digits} decimal place{'s' if digits > 1 else ''}" if digits else ""
+        return "number", note
     return _VALIDATION.get(question.kind, ""), ""
 
 

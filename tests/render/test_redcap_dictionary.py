@@ -32,7 +32,8 @@ def test_fixture_dictionary_passes_every_rule(tmp_path: Path) -> None:
         "adverse_events",
     ]
     assert by_name["vsdat"]["Text Validation Type OR Show Slider Number"] == "date_ymd"
-    assert by_name["vsorres_temp"]["Text Validation Type OR Show Slider Number"] == "number_1dp"
+    assert by_name["vsorres_temp"]["Text Validation Type OR Show Slider Number"] == "number"
+    assert "up to 1 decimal place" in by_name["vsorres_temp"]["Field Note"]
     assert by_name["aesev"]["Field Type"] == "radio"
     assert (
         by_name["aesev"]["Choices, Calculations, OR Slider Labels"]
@@ -165,10 +166,11 @@ def test_choice_codes_stay_cdisc_where_redcap_allows_else_safe_with_the_original
         ("integer", None, "integer"),
         ("float", None, "number"),
         ("float", 0, "integer"),
-        ("float", 3, "number_3dp"),
+        ("float", 3, "number"),
+        ("float", 2, "number"),
     ],
 )
-def test_numeric_validation_follows_the_items_precision(
+def test_numeric_validation_never_demands_a_fixed_number_of_decimals(
     data_type: str, digits: int | None, validation: str
 ) -> None:
     design = fixture_design()
