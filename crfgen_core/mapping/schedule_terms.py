@@ -64,7 +64,7 @@ class ScheduleTerms:
         for pattern in self.arm:
             for match in pattern.finditer(text):
                 name = " ".join(match.group("arm").split()).strip(" -–:,")
-                name = _ARM_WORD_AFTER.sub("", name) or name  # 'Pembrolizumab Arm' is arm 'Pembrolizumab'
+                name = _ARM_WORD_AFTER.sub("", name) or name  # 'Drug A Arm' is arm 'Drug A'
                 if name and name.lower() not in (n.lower() for n in names):
                     names.append(name)
         return names

@@ -1,8 +1,8 @@
 """Arms, cohorts and later phases named by schedule titles, header cells and section rows.
 
-A protocol with one flow chart per arm ('Treatment Phase for Paclitaxel', 'Cohort 2 (50 Through 59
-Years of Age)') gives arm-specific events and forms instead of one merged schedule where every arm's
-visits look mandatory for everyone. A title naming a later phase ('Second Course') keeps that phase's
+A protocol with one flow chart per arm ('Treatment Phase for Drug B', 'Cohort 2 (adults aged 50-59)')
+gives arm-specific events and forms instead of one merged schedule where every arm's visits look
+mandatory for everyone. A title naming a later phase ('Second Course') keeps that phase's
 visits apart from the first phase's visits of the same name.
 """
 

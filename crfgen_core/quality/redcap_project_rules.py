@@ -67,7 +67,6 @@ def _read(path: Path) -> list[list[str]]:
 @dataclass
 class _Project:
     instruments: set[str]
-    fields: set[str]
     issues: list[RedcapIssue] = field(default_factory=list)
     arms: set[int] = field(default_factory=set)
     events: dict[str, int] = field(default_factory=dict)  # unique event name -> arm
@@ -202,9 +201,7 @@ def check_redcap_project(directory: Path, dictionary: Path) -> list[RedcapIssue]
     mapping, repeating)."""
     with dictionary.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    project = _Project(
-        instruments={row[1] for row in rows[1:] if len(row) > 1}, fields={row[0] for row in rows[1:] if row}
-    )
+    project = _Project(instruments={row[1] for row in rows[1:] if len(row) > 1})
     project.issues.extend(check_branching(rows))
     _check_arms(project, directory / ARMS_FILE)
     _check_events(project, directory / EVENTS_FILE)

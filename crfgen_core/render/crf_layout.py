@@ -242,8 +242,12 @@ def _form_page(
     domains = [d for d in dict.fromkeys([form.domain, *(g.domain for g in form.item_groups)]) if d]
     questions: list[QuestionRow] = []
     for group_number, group in enumerate(form.item_groups, 1):
+        siblings = {i.name for i in group.items}
         for item_number, item in enumerate(group.items, 1):
             choices = _choices(design, item)
+            units = _units(design, item)
+            # a unit question of its own (VSORRESU beside VSORRES) already asks for the unit
+            separate_unit = unit_variable(item) in siblings
             codelist = next((c for c in design.codelists if c.oid == item.codelist_oid), None)
             questions.append(
                 QuestionRow(
@@ -259,8 +263,8 @@ def _form_page(
                     annotation=item_annotation(item, group.domain or form.domain),
                     group_name=group.name,
                     codelist_name=codelist.name if codelist else None,
-                    units=_units(design, item),
-                    unit_annotation=unit_variable(item),
+                    units=() if separate_unit else units,
+                    unit_annotation=None if separate_unit else unit_variable(item),
                     condition=_condition(design, item, item_oids),
                     review=item.needs_review,
                     ref=f"{group_number}.{item_number}",

@@ -137,3 +137,15 @@ def test_a_100_item_form_paginates_with_the_column_header_on_every_page(tmp_path
     assert all("(continued)" in text for text in form_pages[1:])
     printed = [n for n in range(1, 101) if any(f"Question {n}:" in text for text in form_pages)]
     assert printed == list(range(1, 101))  # no question lost at a page break
+
+
+def test_a_unit_question_of_its_own_is_not_asked_twice() -> None:
+    design = fixture_design()
+    vs = design.forms[0]
+    group = vs.item_groups[0]
+    unit_item = Item(oid="IT.VS.VSORRESU", name="VSORRESU", question="Unit", sdtm_target="VSORRESU")
+    grown = group.model_copy(update={"items": [*group.items, unit_item]})
+    form = vs.model_copy(update={"item_groups": [grown]})
+    layout = build_layout(design.model_copy(update={"forms": [form, *design.forms[1:]]}))
+    temperature = next(q for q in layout.forms[0].questions if q.oid == "IT.VS.VSORRES.TEMP")
+    assert temperature.units == () and temperature.unit_annotation is None
