@@ -3,6 +3,7 @@ timing, type, contact, repetition and arms from the header cells and the legend 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -15,6 +16,7 @@ from crfgen_core.model.design import Arm, Provenance, StudyEvent
 from crfgen_core.model.protocol import Schedule, Visit
 
 COMMON_NAME = "Log forms (any time)"
+_LATER = re.compile(r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)", re.IGNORECASE)  # '2 weeks following'
 
 
 def visit_identity(visit: Visit) -> str:
@@ -105,12 +107,18 @@ class EventTable:
         visit = self.events[visit_event]
         oid = event_oid(f"{self._identity.get(visit_event, visit.name)} telephone contact")
         if oid not in self.events:
+            later = _LATER.search(when)
+            unit = self.terms.unit_of(later.group("unit")) if later else None
+            days = self.terms.days_per(unit) if unit else None
             self.events[oid] = StudyEvent(
                 oid=oid,
                 name=f"Telephone contact after {visit.name}",
                 order=len(self.events) + 1,
                 contact="telephone",
                 day=f"{when} {visit.name}",
+                day_offset=visit.day_offset + int(later.group("n")) * days
+                if later and days and visit.day_offset is not None
+                else None,
                 provenance=list(visit.provenance),
             )
             self._after[oid] = visit_event

@@ -70,9 +70,9 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _int(text: str) -> int:
+def _number(text: str) -> float:
     compact = re.sub(r"\s", "", text)
-    return int(float(re.sub(rf"^[{_MINUS}]", "-", compact)))
+    return float(re.sub(rf"^[{_MINUS}]", "-", compact))
 
 
 def classify(text: str, shared: bool, terms: ScheduleTerms) -> HeaderCell:
@@ -103,10 +103,18 @@ def _offset(unit: str, number: str, terms: ScheduleTerms) -> tuple[int | None, i
     if days is None:
         return None, 0
     span = _RANGE.match(number.strip())
-    first, last = (_int(span.group("a")), _int(span.group("b"))) if span else (_int(number), _int(number))
-    # Day 1 is the first dose and there is no Day 0: Week 2 starts on Day 15, Week -2 on Day -14.
-    start, end = (n * days + (1 if n >= 0 and days > 1 else 0) for n in (first, last))
+    first, last = (span.group("a"), span.group("b")) if span else (number, number)
+    start, end = (study_day(_number(n), days) for n in (first, last))
     return end, max(0, end - start)
+
+
+def study_day(count: float, days: int) -> int:
+    """Given a count of units (Week 2, Week -0.3) and the unit's length in days, return the study day.
+
+    Day 1 is the first dose and there is no Day 0: Week 2 starts on Day 15, Week -2 on Day -14.
+    """
+    offset = round(count * days)
+    return offset + 1 if count >= 0 and days > 1 else offset
 
 
 def _window(text: str) -> tuple[str, int | None, int | None]:

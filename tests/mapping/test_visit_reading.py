@@ -18,6 +18,7 @@ def test_labelled_header_rows_give_a_readable_name_and_a_study_day() -> None:
     reading = _read("Visit 1", "Week -2")
     assert reading.name == "Visit 1 (Week -2)"
     assert (reading.day, reading.day_offset) == ("Week -2", -14)
+    assert _read("Visit 2", "Week -.3").day_offset == -2  # a fraction of a week before Day 1
     week_two = _read("Visit 4", "Week 2", "± 3")
     assert week_two.day_offset == 15  # Day 1 is week 0's first day: Week 2 starts on Day 15
     assert (week_two.window, week_two.window_before_days, week_two.window_after_days) == ("±3 days", 3, 3)
