@@ -96,15 +96,16 @@ class _Design:
         )
 
     def _conditional(self, schedule: Schedule, cell: ScheduleCell, meaning: CellMeaning) -> bool:
-        notes = legend_texts(schedule)
+        """A cell is conditional when the legend says so, or when its code or a cited footnote is
+        unexplained: 'Xb' (or 'X' citing 'b') explained by 'performed at this visit and...' is plain."""
         if meaning.optional:
             return True
-        if cell.text.strip() not in PLAIN_MARKS:
-            # a code the legend explains without a condition ('Xb = performed at this visit and...') is plain
-            return meaning.legend is None or bool(CONDITIONAL_WORDS.search(meaning.legend))
-        return any(
-            marker not in notes or CONDITIONAL_WORDS.search(notes[marker]) for marker in cell.footnotes
-        )
+        notes = legend_texts(schedule)
+        code = cell.text.strip()
+        explanations = [notes.get(code + marker, notes.get(marker)) for marker in cell.footnotes]
+        if code not in PLAIN_MARKS:
+            explanations.append(notes.get(code))
+        return any(text is None or CONDITIONAL_WORDS.search(text) for text in explanations)
 
     def add_activity(self, schedule: Schedule, activity: Activity) -> None:
         match = match_activity(activity.label, activity.group, self.rules, self.standards)

@@ -144,3 +144,16 @@ def test_one_named_arm_is_no_arm_design() -> None:
     visits = _visits(["Visit 1"], ["Visit 2"])
     design = _design(_schedule("S1", "Schedule for Cohort 1", visits, {"Vital signs": ["X", "X"]}))
     assert design.arms == [] and all(e.arms == [] for e in design.events)
+
+
+def test_a_legend_explained_code_is_mandatory_an_unexplained_or_conditional_one_is_not(
+    legend_design: CRFDesign,
+) -> None:
+    by_name = {e.name: e for e in legend_design.events}
+    names = {f.oid: f.name for f in legend_design.forms}
+    refs = {(r.event_oid, names[r.form_oid]): r for r in legend_design.matrix}
+    assert refs[(by_name["Visit 3 (Week 4)"].oid, "ADAS-Cog")].mandatory  # 'Xb': at this visit and later
+    visits = _visits(["Visit 1"], ["Visit 2"])
+    legend = [Footnote(marker="Xa", text="Performed if the patient is diabetic.")]
+    design = _design(_schedule("S1", "SoA", visits, {"Vital signs": ["Xa", "(X)"]}, legend))
+    assert [r.mandatory for r in design.matrix if names.get(r.form_oid) == "Vital Signs"] == [False, False]
