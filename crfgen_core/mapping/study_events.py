@@ -11,7 +11,7 @@ from crfgen_core.mapping.oids import event_oid
 from crfgen_core.mapping.schedule_legend import abbreviations, legend_texts
 from crfgen_core.mapping.schedule_terms import ScheduleTerms, schedule_terms
 from crfgen_core.mapping.study_arms import ScheduleScope
-from crfgen_core.mapping.visit_reading import read_visit
+from crfgen_core.mapping.visit_reading import is_window, read_visit
 from crfgen_core.model.design import Arm, Provenance, StudyEvent
 from crfgen_core.model.protocol import Schedule, Visit
 
@@ -20,8 +20,12 @@ _LATER = re.compile(r"(?P<n>\d+)\s*(?P<unit>days?|weeks?|months?)", re.IGNORECAS
 
 
 def visit_identity(visit: Visit) -> str:
-    """Given a visit column, return what identifies it across runs: its label and header cells."""
-    parts = [" ".join(h.split()) for h in visit.headers if h.strip()]
+    """Given a visit column, return what identifies it across runs: its label and header cells.
+
+    A window cell ('± 3', '+3') is a property of the visit, not its identity: Cycle 2 with '+3' in one
+    arm's chart and '± 3' in another's is one Cycle 2.
+    """
+    parts = [" ".join(h.split()) for h in visit.headers if h.strip() and not is_window(h)]
     label = " ".join(visit.label.split())
     if label and label not in parts:
         parts.append(label)
@@ -74,11 +78,17 @@ class EventTable:
                 page=schedule.pages[0] if schedule.pages else None,
                 rule_set_version=self.rule_set,
             )
-            if oid in self.events:
-                self.events[oid].provenance.append(provenance)
-                continue
             cited = [texts[m] for m in visit.footnotes if m in texts]
             reading = read_visit(visit, shared, self.terms, cited, expansions)
+            if oid in self.events:
+                known = self.events[oid]
+                known.provenance.append(provenance)
+                if reading.window and known.window and reading.window != known.window:
+                    notes.append(
+                        f"{schedule.id} column '{identity}': window {reading.window} differs from "
+                        f"{known.window} of the same visit in another schedule; the event keeps the latter"
+                    )
+                continue
             if reading.named_from_numbers:
                 notes.append(
                     f"{schedule.id} column '{identity}': the header has numbers but no words saying what "

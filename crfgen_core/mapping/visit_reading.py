@@ -75,6 +75,11 @@ def _number(text: str) -> float:
     return float(re.sub(rf"^[{_MINUS}]", "-", compact))
 
 
+def is_window(text: str) -> bool:
+    """Given a header cell, say whether it is only a visit window ('± 3', '+3 days')."""
+    return bool(_WINDOW.match(" ".join(text.split())))
+
+
 def classify(text: str, shared: bool, terms: ScheduleTerms) -> HeaderCell:
     """Given one header cell and whether the neighbouring column has it too, return its role."""
     meanings = terms.meanings_of(text)

@@ -157,3 +157,16 @@ def test_a_legend_explained_code_is_mandatory_an_unexplained_or_conditional_one_
     legend = [Footnote(marker="Xa", text="Performed if the patient is diabetic.")]
     design = _design(_schedule("S1", "SoA", visits, {"Vital signs": ["Xa", "(X)"]}, legend))
     assert [r.mandatory for r in design.matrix if names.get(r.form_oid) == "Vital Signs"] == [False, False]
+
+
+def test_a_visit_two_arms_share_with_different_windows_is_one_event_and_the_difference_is_reviewed() -> None:
+    rows = {"Vital signs": ["X", "X"]}
+    first = _visits(["Treatment Cycles", "1"], ["Treatment Cycles", "2", "± 3"])
+    second = _visits(["Treatment Cycles", "1"], ["Treatment Cycles", "2", "+3"])
+    design = _design(
+        _schedule("S1", "Treatment Phase for Drug A", first, rows),
+        _schedule("S2", "Treatment Phase for Drug B", second, rows),
+    )
+    cycle_two = [e for e in design.events if e.name.startswith("Cycle 2")]
+    assert [(e.name, e.arms, e.window) for e in cycle_two] == [("Cycle 2", [], "±3 days")]
+    assert any("window +3 days differs" in r.reason for r in design.review)
