@@ -27,7 +27,7 @@ def visit_identity(visit: Visit) -> str:
     """
     parts = [" ".join(h.split()) for h in visit.headers if h.strip() and not is_window(h)]
     label = " ".join(visit.label.split())
-    if label and label not in parts:
+    if label and label not in parts and not is_window(label):
         parts.append(label)
     return " / ".join(parts)
 
