@@ -27,6 +27,7 @@ Meaning = Literal[
     "scheduled",
     "repeating",
     "after_visit",
+    "conditional",
 ]
 MEANINGS: tuple[Meaning, ...] = (
     "not_collected",
@@ -38,6 +39,7 @@ MEANINGS: tuple[Meaning, ...] = (
     "scheduled",
     "repeating",
     "after_visit",
+    "conditional",
 )
 
 

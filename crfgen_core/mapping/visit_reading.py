@@ -40,6 +40,7 @@ _TIME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_SENTENCE = re.compile(r"(?<=[.;])\s+")
 _RANGE = re.compile(rf"^(?P<a>{_NUM})\s*(?:to|[{_MINUS}])\s*(?P<b>{_NUM})$")
 
 
@@ -197,17 +198,17 @@ def read_visit(
     window, before, after = _window(window_text) if window_text else (None, None, None)
     if before is None and parts.span and parts.day_offset is not None:
         before, after = parts.span, 0
-    name, from_numbers = _compose(parts, [c.text for c in cells if c.role not in ("window", "contact")])
+    kept = [c for c in cells if c.role not in ("window", "contact")]
+    name, fallback = _compose(parts, [c.text for c in kept])
+    from_numbers = fallback and all(c.role == "number" for c in kept)
     first = parts.timings[0] if parts.timings else None
     day = visit.day or next((t for t in parts.timings if t != name), first)
     if visit.day and parts.day_offset is None and (found := _UNIT_NUMBER.match(_clean(visit.day))):
         unit = terms.unit_of(found.group("unit"))
         if unit and not (found.group("rest") or "").strip():
             parts.day_offset, _ = _offset(unit, found.group("n"), terms)
-    said = [*notes, *(expansions[t] for t in texts if t in expansions)]
-    meanings = frozenset(m for c in cells for m in c.meanings) | frozenset(
-        m for text in said for m in terms.meanings_of(text)
-    )
+    expanded = frozenset(m for t in texts if t in expansions for m in terms.meanings_of(expansions[t]))
+    meanings = frozenset(m for c in cells for m in c.meanings) | expanded | _footnote_meanings(notes, terms)
     return VisitReading(
         name=name,
         day=day,
@@ -220,6 +221,19 @@ def read_visit(
         repeat_rule=_repeat_rule(cells, parts, notes, terms) if "repeating" in meanings else None,
         named_from_numbers=from_numbers,
     )
+
+
+def _footnote_meanings(notes: list[str], terms: ScheduleTerms) -> frozenset[Meaning]:
+    """What the footnotes a header cites say for everyone: repetition, and the contact kind unless the
+    footnote only says when it may happen ('if patients cannot return, by telephone'). A footnote that
+    mentions discontinuation does not make the visit unscheduled: only the header says what it is."""
+    said: set[Meaning] = set()
+    for sentence in (s for note in notes for s in _SENTENCE.split(note)):
+        meanings = terms.meanings_of(sentence)
+        said |= meanings & {"repeating"}
+        if "conditional" not in meanings:
+            said |= meanings & {"telephone", "remote"}
+    return frozenset(said)
 
 
 def _same_head(first: str, later: str) -> bool:

@@ -87,3 +87,16 @@ def test_bare_numbers_are_kept_and_flagged_for_review() -> None:
     reading = _read("1", "-2")
     assert reading.name == "1 / -2"
     assert reading.named_from_numbers
+
+
+def test_a_cited_footnote_sets_the_contact_only_when_it_holds_for_everyone() -> None:
+    conditional = "If subjects cannot return, these visits may be conducted by telephone."
+    assert _read("Day 35", notes=(conditional,)).contact == "visit"
+    mixed = "After progression, contacts are every 9 weeks by telephone. Status may be requested at any time."
+    assert _read("Survival Follow-Up", notes=(mixed,)).contact == "telephone"
+
+
+def test_a_footnote_mentioning_discontinuation_does_not_make_a_visit_unscheduled() -> None:
+    note = "Visits continue every 4 weeks until study treatment discontinuation."
+    reading = _read("Subsequent Cycles", "Cycle n, Day 1", notes=(note,))
+    assert reading.type == "Scheduled" and reading.repeat_rule is not None
