@@ -122,7 +122,7 @@ class EventTable:
             days = self.terms.days_per(unit) if unit else None
             self.events[oid] = StudyEvent(
                 oid=oid,
-                name=f"Telephone contact after {visit.name}",
+                name=f"{visit.name}: telephone follow-up",
                 order=len(self.events) + 1,
                 contact="telephone",
                 day=f"{when} {visit.name}",

@@ -11,6 +11,7 @@ REDCap's rule (quality.redcap_project_rules.unique_event_names).
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from crfgen_core.render.crf_layout import CRFLayout, VisitEntry
 from crfgen_core.render.redcap_dictionary import instrument_names
 
 SINGLE_ARM = "Arm 1"
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
 
 
 @dataclass
@@ -37,8 +39,12 @@ class RedcapProject:
     repeating: list[list[str]] = field(default_factory=list)
 
 
-def _event_name(name: str) -> str:
+def redcap_event_name(name: str) -> str:
+    """REDCap event names have at most 30 characters: drop parenthetical detail first (the day is in the
+    custom label), then cut ('Visit 10 (Week 16): telephone follow-up' -> 'Visit 10: telephone follow-up')."""
     limit: int = project_rules()["max_event_name_length"]
+    if len(name) > limit:
+        name = " ".join(_PARENTHESES.sub("", name).split())
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "~"
 
 
@@ -88,12 +94,12 @@ def redcap_project(design: CRFDesign, layout: CRFLayout) -> RedcapProject:
     for number, (arm_oid, arm_name) in enumerate(arms, 1):
         project.arms.append([str(number), arm_name])
         planned.extend((number, e) for e in _arm_events(layout, events, arm_oid, arm_name))
-    names = unique_event_names([(number, _event_name(e.visit.name)) for number, e in planned])
+    names = unique_event_names([(number, redcap_event_name(e.visit.name)) for number, e in planned])
     for (number, chosen), unique in zip(planned, names, strict=True):
         event = chosen.event
         project.events.append(
             [
-                _event_name(chosen.visit.name),
+                redcap_event_name(chosen.visit.name),
                 str(number),
                 str(chosen.day_offset),
                 str(event.window_before_days or 0) if event else "0",

@@ -84,7 +84,7 @@ def test_telephone_follow_up_becomes_a_contact_event_after_its_visit(legend_desi
     names = [e.name for e in legend_design.events]
     call = next(e for e in legend_design.events if e.contact == "telephone")
     assert names.index(call.name) == names.index("Visit 3 (Week 4)") + 1
-    assert call.name == "Telephone contact after Visit 3 (Week 4)"
+    assert call.name == "Visit 3 (Week 4): telephone follow-up"
     assert call.day is not None and "2 weeks after" in call.day
     assert call.day_offset == 29 + 14  # Week 4 is Day 29; two weeks later
     assert _forms_at(legend_design, call) == {"ADAS-Cog"}

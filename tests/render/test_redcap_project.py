@@ -13,6 +13,7 @@ from lxml import etree
 
 from crfgen_core.quality.redcap_project_rules import check_redcap_project, unique_event_names
 from crfgen_core.render import render_package
+from crfgen_core.render.redcap_project import redcap_event_name
 from crfgen_core.xml_safety import safe_parser
 
 REDCAP_NS = "https://projectredcap.org"
@@ -147,3 +148,10 @@ def test_unique_event_names_match_a_real_redcap_project(shared_dir: Path) -> Non
     given = [(int(attr(e, "ArmNum")), attr(e, "EventName")) for e in events]
     assert unique_event_names(given) == [attr(e, "UniqueEventName") for e in events]
     assert "deadline_to_opt_ou_arm_2" in [attr(e, "UniqueEventName") for e in events]  # the 18-character cut
+
+
+def test_long_event_names_lose_their_parenthetical_detail_before_being_cut() -> None:
+    assert redcap_event_name("Visit 10 (Week 16): telephone follow-up") == "Visit 10: telephone follow-up"
+    assert redcap_event_name("Screening (Visit 1)") == "Screening (Visit 1)"
+    cut = redcap_event_name("A name without any parentheses that is far too long")
+    assert len(cut) == 30 and cut.endswith("~")
