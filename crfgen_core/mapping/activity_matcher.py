@@ -6,7 +6,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Literal
 
-from crfgen_core.mapping.label_normalizer import marker_variants, tokens
+from crfgen_core.mapping.instrument_matcher import InstrumentHit, InstrumentMatcher
+from crfgen_core.mapping.label_normalizer import clean_label, marker_variants, tokens
 from crfgen_core.mapping.rule_set import RuleSet, Synonym
 from crfgen_core.standards.cosmos import StandardsLibrary
 
@@ -16,6 +17,9 @@ GROUP_CONTEXT_FACTOR = 0.8
 MAX_NGRAM = 5
 # a matched concept surrounded by unknown words keeps this share of its confidence
 COVERAGE_FLOOR = 0.6
+# a stub for an instrument CT does not know ("Clarke Hypoglycemia Awareness Survey") is mapped, and reviewed
+UNKNOWN_INSTRUMENT_CONFIDENCE = 0.6
+STUB_FORM = "QS_SCALE"
 
 
 @dataclass
@@ -29,6 +33,8 @@ class ActivityMatch:
     form_defaults: dict[str, bool] = field(default_factory=dict)
     concept_ids: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    # (why a data manager must look, candidates): unknown instruments, ambiguous versions, stub forms
+    reviews: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -42,16 +48,41 @@ class _Hit:
     kind: str
     confidence: float
     source: str
+    extra: frozenset[int] = frozenset()
+    review: tuple[str, list[str]] | None = None
+
+    @property
+    def positions(self) -> set[int]:
+        return {*range(self.start, self.end), *self.extra}
 
 
-def _synonym_hits(toks: list[str], rules: RuleSet) -> list[_Hit]:
+PLURAL_MIN_CHARS = 4
+
+
+def _same_word(label_token: str, pattern_token: str) -> bool:
+    """A pattern word matches itself or its plural ('blood sample' reads 'blood samples').
+
+    Abbreviations are too short to pluralise safely ('ada' is not 'adas').
+    """
+    if label_token == pattern_token:
+        return True
+    return len(pattern_token) >= PLURAL_MIN_CHARS and label_token == f"{pattern_token}s"
+
+
+def _synonym_hits(toks: list[str], rules: RuleSet, covered: set[int]) -> list[_Hit]:
     hits: list[_Hit] = []
     i = 0
     while i < len(toks):
         best: Synonym | None = None
         for synonym in rules.synonyms:
             size = len(synonym.pattern)
-            if tuple(toks[i : i + size]) == synonym.pattern and (best is None or size > len(best.pattern)):
+            span = toks[i : i + size]
+            if (
+                len(span) == size
+                and not covered.intersection(range(i, i + size))
+                and all(_same_word(t, p) for t, p in zip(span, synonym.pattern, strict=True))
+                and (best is None or size > len(best.pattern))
+            ):
                 best = synonym
         if best is None:
             i += 1
@@ -72,6 +103,37 @@ def _synonym_hits(toks: list[str], rules: RuleSet) -> list[_Hit]:
         )
         i = end
     return hits
+
+
+def _instrument_hit(found: InstrumentHit, rules: RuleSet) -> _Hit:
+    """A QRS instrument read from CT; several candidates CT cannot tell apart make a reviewed stub."""
+    if found.instrument is not None:
+        return _Hit(
+            found.start,
+            found.end,
+            None,
+            found.instrument.category_code,
+            (found.instrument.form_key,),
+            (),
+            "data",
+            found.confidence,
+            found.reason,
+            found.covered,
+        )
+    candidates = [f"{c.display_name} [{c.test_codelist}]" for c in found.candidates]
+    return _Hit(
+        found.start,
+        found.end,
+        None,
+        "",
+        (STUB_FORM,) if STUB_FORM in rules.forms else (),
+        (),
+        "data",
+        found.confidence,
+        found.reason,
+        found.covered,
+        review=(f"{found.reason}: stub form made; choose the version and its CT items", candidates),
+    )
 
 
 def _alias_hits(toks: list[str], covered: set[int], forms: list[str], rules: RuleSet) -> list[_Hit]:
@@ -157,7 +219,7 @@ def _candidates(label_tokens: list[str], rules: RuleSet, standards: StandardsLib
 
 
 def _drop_generic_forms(match: ActivityMatch, rules: RuleSet) -> None:
-    """A generic word ("laboratory") next to specific panels ("chem/hemat") adds no form of its own."""
+    """A generic word ("laboratory") next to specific panels ("chemistry/hematology") adds no form of its own."""
     for key in list(match.form_tests):
         spec = rules.forms.get(key)
         if spec is None or spec.default_tests or match.form_tests[key]:
@@ -169,13 +231,93 @@ def _drop_generic_forms(match: ActivityMatch, rules: RuleSet) -> None:
             match.form_defaults.pop(key, None)
 
 
-def _score(toks: list[str], rules: RuleSet, standards: StandardsLibrary) -> ActivityMatch | None:
-    hits = _synonym_hits(toks, rules)
-    covered = {j for hit in hits for j in range(hit.start, hit.end)}
+def _is_generic(hit: _Hit, rules: RuleSet) -> bool:
+    word = hit.synonym.single_word if hit.synonym else None
+    return word is not None and word in rules.generic_words
+
+
+def _generic_only(
+    hits: list[_Hit], toks: list[str], covered: set[int], rules: RuleSet
+) -> tuple[list[_Hit], str | None]:
+    """A generic word ('score', 'sample') never decides a form alone: return (hits kept, refusal reason).
+
+    Beside a specific hit the generic hit is dropped; alone it is refused, except an instrument-type word
+    ('scale', 'survey') next to name words nothing else explains: that names an instrument CT does not
+    publish ('Clarke Hypoglycemia Awareness Survey'), which becomes a reviewed stub at a fixed confidence.
+    """
+    generic = [hit for hit in hits if _is_generic(hit, rules)]
+    specific = [hit for hit in hits if hit not in generic]
+    if not generic or specific:
+        return specific, None
+    name_words = [
+        tok
+        for j, tok in enumerate(toks)
+        if j not in covered
+        and tok not in rules.noise_words
+        and tok not in rules.generic_words
+        and not tok.isdigit()
+        and len(tok) > 1
+    ]
+    stub = [h for h in generic if h.synonym and h.synonym.single_word in rules.instrument_type_words]
+    if stub and name_words and STUB_FORM in rules.forms:
+        hit = stub[0]
+        hit.confidence = UNKNOWN_INSTRUMENT_CONFIDENCE
+        hit.form_keys = (STUB_FORM,)
+        hit.source += f" beside name words '{' '.join(name_words)}' that no CT instrument has"
+        return [hit], None
+    written = ", ".join(f"'{' '.join(h.synonym.pattern)}'" for h in generic if h.synonym)
+    return [], f"only generic word(s) {written} matched; a generic word never decides a form alone"
+
+
+def _reviews(match: ActivityMatch, hits: list[_Hit], rules: RuleSet, name: str) -> None:
+    """Record why a data manager must look at the forms this label kept (stubs, ambiguous versions)."""
+    for hit in hits:
+        kept = [key for key in hit.form_keys if key in match.form_tests]
+        if hit.kind != "data" or not kept:
+            continue
+        if hit.review is not None:
+            match.reviews.append(hit.review)
+            continue
+        match.reviews.extend(
+            (rules.form_review_notes[key].replace("{LABEL}", name), [])
+            for key in kept
+            if key in rules.form_review_notes
+        )
+
+
+def _score(
+    toks: list[str],
+    rules: RuleSet,
+    standards: StandardsLibrary,
+    label: str = "",
+    instruments: InstrumentMatcher | None = None,
+) -> ActivityMatch | None:
+    skip = rules.noise_words | rules.generic_words
+    # an instrument's whole CT name beats general vocabulary; the head of a name ('Body Mass Index,
+    # Airflow Obstruction...' headed by 'body mass index') does not
+    hits = (
+        [_instrument_hit(f, rules) for f in instruments.name_hits(toks, label, skip, set())]
+        if instruments
+        else []
+    )
+    covered = {j for hit in hits for j in hit.positions}
+    hits += _synonym_hits(toks, rules, covered)
+    covered = {j for hit in hits for j in hit.positions}
+    if instruments:
+        hits += [
+            _instrument_hit(f, rules) for f in instruments.name_hits(toks, label, skip, covered, heads=True)
+        ]
+        covered = {j for hit in hits for j in hit.positions}
     data_forms = [key for hit in hits if hit.kind == "data" for key in hit.form_keys]
     hits += _alias_hits(toks, covered, data_forms, rules)
+    found = instruments.word_hit(toks, covered, skip) if instruments else None
+    if found is not None:
+        hits.append(_instrument_hit(found, rules))
+        covered |= found.covered
     hits += _concept_hits(toks, covered, rules, standards)
-    useful = [hit for hit in hits if hit.kind != "unmapped"]
+    useful, refused = _generic_only([hit for hit in hits if hit.kind != "unmapped"], toks, covered, rules)
+    if refused is not None:
+        return ActivityMatch(kind="unmapped", confidence=0.0, reason=refused)
     if not useful:
         return None
     content = [j for j, tok in enumerate(toks) if tok not in rules.noise_words and not tok.isdigit()]
@@ -185,6 +327,8 @@ def _score(toks: list[str], rules: RuleSet, standards: StandardsLibrary) -> Acti
     match = ActivityMatch(
         kind=kind, confidence=round(base * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * coverage), 3), reason=""
     )
+    if all(hit.confidence == UNKNOWN_INSTRUMENT_CONFIDENCE for hit in useful):
+        match.confidence = UNKNOWN_INSTRUMENT_CONFIDENCE  # the stub is reviewed whatever the coverage
     reasons: list[str] = []
     for hit in sorted(useful, key=lambda h: h.start):
         reasons.append(hit.source)
@@ -201,6 +345,9 @@ def _score(toks: list[str], rules: RuleSet, standards: StandardsLibrary) -> Acti
             else:
                 match.form_defaults.setdefault(key, False)
     _drop_generic_forms(match, rules)
+    _reviews(
+        match, sorted(useful, key=lambda h: h.start), rules, clean_label(label) if label else " ".join(toks)
+    )
     alias_forms = {key for hit in useful if hit.source == "test alias" for key in hit.form_keys}
     for key in alias_forms:
         match.form_defaults[key] = False
@@ -209,13 +356,24 @@ def _score(toks: list[str], rules: RuleSet, standards: StandardsLibrary) -> Acti
 
 
 def match_activity(
-    label: str, group: str | None, rules: RuleSet, standards: StandardsLibrary
+    label: str,
+    group: str | None,
+    rules: RuleSet,
+    standards: StandardsLibrary,
+    instruments: InstrumentMatcher | None = None,
 ) -> ActivityMatch:
-    """Given an SoA activity label (and its section row), return the best reading of it."""
+    """Given an SoA activity label (and its section row), return the best reading of it.
+
+    With an instrument matcher, labels naming a CDISC QRS instrument map to that instrument's form.
+    """
     best: ActivityMatch | None = None
+    refused: ActivityMatch | None = None
     for toks, stripped in marker_variants(label):
-        found = _score(toks, rules, standards)
+        found = _score(toks, rules, standards, label, instruments)
         if found is None:
+            continue
+        if found.kind == "unmapped":
+            refused = refused or found
             continue
         if stripped:
             found.confidence = round(max(0.0, found.confidence - STRIPPED_MARKER_COST), 3)
@@ -223,14 +381,14 @@ def match_activity(
         if best is None or found.confidence > best.confidence:
             best = found
     if best is None and group:
-        found = _score(tokens(group), rules, standards)
-        if found is not None:
+        found = _score(tokens(group), rules, standards, group, instruments)
+        if found is not None and found.kind != "unmapped":
             found.confidence = round(found.confidence * GROUP_CONTEXT_FACTOR, 3)
             found.reason = f"from section row '{group}': {found.reason}"
             best = found
     if best is None:
         label_tokens = marker_variants(label)[0][0]
-        reason = "no synonym or COSMoS concept matched"
+        reason = refused.reason if refused else "no synonym, CT instrument or COSMoS concept matched"
         if not [tok for tok in label_tokens if tok not in rules.noise_words]:
             reason = "label has no content words (table header or footnote row?)"
         return ActivityMatch(

@@ -9,6 +9,8 @@ from crfgen_core.mapping.activity_matcher import ActivityMatch, match_activity
 from crfgen_core.mapping.codelist_book import CodelistBook
 from crfgen_core.mapping.eligibility_form import IE_FORM_KEY, eligibility_groups
 from crfgen_core.mapping.form_builder import FormBuilder, FormRequest
+from crfgen_core.mapping.instrument_form import InstrumentForms
+from crfgen_core.mapping.instrument_matcher import instrument_matcher
 from crfgen_core.mapping.label_normalizer import clean_label
 from crfgen_core.mapping.oids import form_oid, slug, study_oid
 from crfgen_core.mapping.rule_set import MAPPED_THRESHOLD, RULE_SET_VERSION, FormSpec, RuleSet, load_rule_set
@@ -26,6 +28,7 @@ from crfgen_core.model.design import (
 from crfgen_core.model.protocol import Activity, ParsedProtocol, Schedule, ScheduleCell
 from crfgen_core.standards.cosmos import StandardsLibrary
 from crfgen_core.terminology.ct_index import CTIndex
+from crfgen_core.terminology.qrs_instruments import qrs_index
 
 __all__ = ["RULE_SET_VERSION", "design_crf"]
 
@@ -60,6 +63,8 @@ class _Design:
         self.parsed, self.ct, self.standards, self.rules = parsed, ct, standards, rules
         self.book = CodelistBook(ct)
         self.builder = FormBuilder(rules, standards, self.book)
+        # CDISC QRS instruments (questionnaires, functional tests, classifications) come from the CT itself
+        self.instruments = InstrumentForms(qrs_index(ct), standards, self.builder)
         self.events = EventTable(rules.label)
         self.arms, self.scopes = schedule_scopes(parsed.schedules, self.events.terms)
         self.forms: dict[str, _FormState] = {}
@@ -70,6 +75,9 @@ class _Design:
         self.review: list[ReviewEntry] = []
 
     def _spec(self, key: str, label: str) -> FormSpec:
+        instrument = self.instruments.spec(key)
+        if instrument is not None:
+            return instrument
         spec = self.rules.forms[key]
         if "{LABEL}" not in spec.name:
             return spec
@@ -108,7 +116,13 @@ class _Design:
         return any(text is None or CONDITIONAL_WORDS.search(text) for text in explanations)
 
     def add_activity(self, schedule: Schedule, activity: Activity) -> None:
-        match = match_activity(activity.label, activity.group, self.rules, self.standards)
+        match = match_activity(
+            activity.label,
+            activity.group,
+            self.rules,
+            self.standards,
+            instrument_matcher(self.instruments.index),
+        )
         specs = [self._spec(key, activity.label) for key in match.form_tests]
         mapped = match.kind != "unmapped" and match.confidence >= MAPPED_THRESHOLD
         concept = match.concept_ids[0] if match.concept_ids else None
@@ -135,6 +149,10 @@ class _Design:
                 )
             )
             return
+        self.review.extend(
+            ReviewEntry(activity=activity.label, schedule=schedule.id, reason=why, candidates=candidates)
+            for why, candidates in match.reviews
+        )
         if match.kind == "procedure":
             return
         self._attach(schedule, activity, match, specs, concept)
@@ -255,7 +273,8 @@ class _Design:
             state = self.forms[key]
             state.request.tests = state.tests()
             state.request.provenance = state.provenance[0] if state.provenance else None
-            built = self.builder.build(state.request)
+            instrument = self.instruments.index.instrument(key)
+            built = (self.instruments if instrument else self.builder).build(state.request)
             if key == IE_FORM_KEY:
                 built.form.item_groups.extend(
                     eligibility_groups(self.parsed.eligibility, self.book, self.rules.label)

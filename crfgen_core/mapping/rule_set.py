@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -14,6 +14,9 @@ MAPPED_THRESHOLD = 0.5
 DATA_FILES = (
     "activity_synonyms.csv",
     "forms.csv",
+    "form_review_notes.csv",
+    "generic_words.csv",
+    "instrument_templates.csv",
     "item_templates.csv",
     "label_noise_words.csv",
     "schedule_terms.csv",
@@ -30,6 +33,11 @@ class Synonym:
     tests: tuple[str, ...]
     concept_id: str
     confidence: float
+    source: str = ""
+
+    @property
+    def single_word(self) -> str | None:
+        return self.pattern[0] if len(self.pattern) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,10 @@ class RuleSet:
     test_aliases: dict[tuple[str, str], tuple[str, ...]]
     test_name_prefixes: frozenset[str] = frozenset()
     test_name_suffixes: frozenset[str] = frozenset()
+    # words that never decide a form alone; instrument-type words ("scale") may name an unknown instrument
+    generic_words: frozenset[str] = frozenset()
+    instrument_type_words: frozenset[str] = frozenset()
+    form_review_notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -107,6 +119,7 @@ def load_rule_set() -> RuleSet:
             _split(row["tests"]),
             row["concept_id"],
             float(row["confidence"]),
+            row["source"],
         )
         for row in _rows(texts["activity_synonyms.csv"])
     )
@@ -128,7 +141,7 @@ def load_rule_set() -> RuleSet:
         for row in _rows(texts["forms.csv"])
     }
     templates: dict[str, list[ItemTemplate]] = {}
-    for row in _rows(texts["item_templates.csv"]):
+    for row in [*_rows(texts["item_templates.csv"]), *_rows(texts["instrument_templates.csv"])]:
         templates.setdefault(row["template"], []).append(
             ItemTemplate(
                 row["template"],
@@ -145,6 +158,7 @@ def load_rule_set() -> RuleSet:
                 row["mandatory"] == "Y",
             )
         )
+    generic = _rows(texts["generic_words.csv"])
     aliases = {
         (row["domain"], row["alias"]): _split(row["tests"]) for row in _rows(texts["test_aliases.csv"])
     }
@@ -162,4 +176,7 @@ def load_rule_set() -> RuleSet:
         test_name_suffixes=frozenset(
             row["word"] for row in _rows(texts["test_name_qualifiers.csv"]) if row["position"] == "suffix"
         ),
+        generic_words=frozenset(row["word"] for row in generic),
+        instrument_type_words=frozenset(row["word"] for row in generic if row["role"] == "instrument_type"),
+        form_review_notes={row["form_key"]: row["note"] for row in _rows(texts["form_review_notes.csv"])},
     )

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import pytest
 
-from crfgen_core.mapping.activity_matcher import match_activity
+from crfgen_core.mapping.activity_matcher import ActivityMatch, match_activity
+from crfgen_core.mapping.instrument_matcher import instrument_matcher
 from crfgen_core.mapping.rule_set import load_rule_set
 from crfgen_core.standards.cosmos import load_bundled_standards
+from crfgen_core.terminology.bundled import load_bundled_ct
+from crfgen_core.terminology.qrs_instruments import qrs_index
 
 
-def _match(label: str):  # type: ignore[no-untyped-def]
-    return match_activity(label, None, load_rule_set(), load_bundled_standards())
+def _match(label: str) -> ActivityMatch:
+    instruments = instrument_matcher(qrs_index(load_bundled_ct()))
+    return match_activity(label, None, load_rule_set(), load_bundled_standards(), instruments)
 
 
 @pytest.mark.parametrize(
@@ -16,13 +20,15 @@ def _match(label: str):  # type: ignore[no-untyped-def]
     [
         ("12-lead ECG", {"EG"}),
         ("Vitals", {"VS"}),
-        ("ADAS-Cog", {"ADASCOG"}),
-        ("CIBIC+", {"CIBIC"}),
-        ("NPI-X", {"NPI"}),
+        ("ADAS-Cog", {"FT_ADAS_COG"}),
+        ("CIBIC+", {"QS_SCALE"}),
+        ("NPI-X", {"QS_NPI"}),
         ("Physical examination", {"PE"}),
         ("Hematology/Chemistry/Urinalysis", {"LB_HEM", "LB_CHEM", "LB_UA"}),
-        ("Laboratory (Chem/Hemat):", {"LB_HEM", "LB_CHEM"}),
+        ("Laboratory (chemistry/hematology):", {"LB_HEM", "LB_CHEM"}),
         ("Vital Signsl", {"VS"}),
+        ("Blood samples", {"PG"}),
+        ("Body mass index", {"VS"}),
     ],
 )
 def test_labels_map_to_forms(label: str, forms: set[str]) -> None:
@@ -47,3 +53,32 @@ def test_data_less_procedures(label: str) -> None:
 def test_unknown_label_is_unmapped_with_reason() -> None:
     match = _match("Qwerty zxcvb")
     assert match.kind == "unmapped" and match.confidence == 0.0 and match.reason
+
+
+@pytest.mark.parametrize("label", ["Index", "Score", "Sample", "Samples", "Questionnaires", "Tumor sample"])
+def test_a_generic_word_never_decides_a_form_alone(label: str) -> None:
+    match = _match(label)
+    assert match.kind == "unmapped" and not match.form_tests
+
+
+def test_generic_refusal_says_why() -> None:
+    assert "generic word" in _match("Index").reason
+
+
+def test_a_generic_word_beside_a_specific_one_adds_no_form() -> None:
+    match = _match("PK sample")
+    assert set(match.form_tests) == {"PK"}
+
+
+def test_instrument_word_beside_unknown_name_words_is_a_reviewed_stub() -> None:
+    match = _match("Clarke Hypoglycemia Awareness Survey")
+    assert set(match.form_tests) == {"QS_SCALE"}
+    assert match.reviews and "no CDISC QRS test-code codelist" in match.reviews[0][0]
+    assert "Clarke Hypoglycemia Awareness Survey" in match.reviews[0][0]
+
+
+@pytest.mark.parametrize("label", ["Ambulatory ECG placed", "Holter monitoring", "24-hour Holter"])
+def test_ambulatory_ecg_is_not_the_12_lead_ecg_form(label: str) -> None:
+    match = _match(label)
+    assert set(match.form_tests) == {"EG_HOLTER"}
+    assert any("Holter" in why for why, _ in match.reviews)
