@@ -16,8 +16,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_PDF = (REPO.parent / "shared" / "corpus" / "protocols" / "merck_nct02564263_keynote181"
-               / "NCT02564263_KEYNOTE-181_Protocol.pdf")
+DEFAULT_PDF = (
+    REPO.parent
+    / "shared"
+    / "corpus"
+    / "protocols"
+    / "merck_nct02564263_keynote181"
+    / "NCT02564263_KEYNOTE-181_Protocol.pdf"
+)
 MAX_RATIO = 10.0
 MAX_PEAK_MB = 500.0
 
@@ -40,8 +46,17 @@ def main() -> int:
     baseline = plain_text_seconds(pdf_path)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        subprocess.run([str(REPO / ".venv" / "bin" / "crf-gen"), "extract", str(pdf_path),
-                        "--soa-json", str(Path(tmp) / "soa.json")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                str(REPO / ".venv" / "bin" / "crf-gen"),
+                "extract",
+                str(pdf_path),
+                "--soa-json",
+                str(Path(tmp) / "soa.json"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         extract = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     ratio = extract / baseline

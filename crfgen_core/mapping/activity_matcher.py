@@ -57,6 +57,9 @@ class _Hit:
 
 
 PLURAL_MIN_CHARS = 4
+TRUNCATION_MIN_CHARS = 4
+TRUNCATION_COST = 0.1
+TRUNCATION_MIN_CUT = 2  # one letter off is a plural or a typo, not an abbreviation ('lipid', 'lipids')
 
 
 def _same_word(label_token: str, pattern_token: str) -> bool:
@@ -84,25 +87,37 @@ def _synonym_hits(toks: list[str], rules: RuleSet, covered: set[int]) -> list[_H
                 and (best is None or size > len(best.pattern))
             ):
                 best = synonym
+        source = f"synonym '{' '.join(best.pattern)}'" if best else ""
+        if best is None and i not in covered:
+            best = _truncated(toks[i], rules)
+            source = f"'{toks[i]}' abbreviates synonym '{best.pattern[0]}'" if best else ""
         if best is None:
             i += 1
             continue
         end = i + len(best.pattern)
+        confidence = best.confidence - (TRUNCATION_COST if best.pattern[0] != toks[i] else 0.0)
         hits.append(
-            _Hit(
-                i,
-                end,
-                best,
-                best.concept_id,
-                best.form_keys,
-                best.tests,
-                best.kind,
-                best.confidence,
-                f"synonym '{' '.join(best.pattern)}'",
-            )
+            _Hit(i, end, best, best.concept_id, best.form_keys, best.tests, best.kind, confidence, source)
         )
         i = end
     return hits
+
+
+def _truncated(token: str, rules: RuleSet) -> Synonym | None:
+    """A word cut short ('infus', 'preg') reads as the one-word synonym it starts, when every such
+    synonym means the same (one form, one kind); clinical abbreviation by truncation, not a word list."""
+    if len(token) < TRUNCATION_MIN_CHARS or not token.isalpha() or token in rules.noise_words:
+        return None
+    found = [
+        s
+        for s in rules.synonyms
+        if len(s.pattern) == 1
+        and len(s.pattern[0]) - len(token) >= TRUNCATION_MIN_CUT
+        and s.pattern[0].startswith(token)
+    ]
+    if not found or token in rules.generic_words or any(s.single_word in rules.generic_words for s in found):
+        return None
+    return found[0] if len({(s.form_keys, s.kind, s.tests) for s in found}) == 1 else None
 
 
 def _instrument_hit(found: InstrumentHit, rules: RuleSet) -> _Hit:
@@ -219,7 +234,7 @@ def _candidates(label_tokens: list[str], rules: RuleSet, standards: StandardsLib
 
 
 def _drop_generic_forms(match: ActivityMatch, rules: RuleSet) -> None:
-    """A generic word ("laboratory") next to specific panels ("chemistry/hematology") adds no form of its own."""
+    """A generic word ("laboratory") beside specific panels ("chemistry/hematology") adds no form."""
     for key in list(match.form_tests):
         spec = rules.forms.get(key)
         if spec is None or spec.default_tests or match.form_tests[key]:
@@ -310,7 +325,8 @@ def _score(
         covered = {j for hit in hits for j in hit.positions}
     data_forms = [key for hit in hits if hit.kind == "data" for key in hit.form_keys]
     hits += _alias_hits(toks, covered, data_forms, rules)
-    found = instruments.word_hit(toks, covered, skip) if instruments else None
+    free = rules.noise_words | rules.instrument_type_words
+    found = instruments.word_hit(toks, covered, free) if instruments else None
     if found is not None:
         hits.append(_instrument_hit(found, rules))
         covered |= found.covered

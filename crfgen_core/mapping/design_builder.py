@@ -247,7 +247,20 @@ class _Design:
                     )
                 )
                 continue
-            state = self._state(self._spec(keys[0], panel.name))
+            spec = self._spec(keys[0], panel.name)
+            known = [t for t in panel.tests if self.builder.test_term(spec.test_codelist, t)]
+            if len(known) * 2 < len(panel.tests):
+                # a list read as prose or merged cells would replace the standard panel with nothing
+                self.review.append(
+                    ReviewEntry(
+                        activity=panel.name,
+                        reason=f"panel list read poorly: {len(known)} of {len(panel.tests)} tests found in "
+                        f"{spec.test_codelist or 'CT'}; the form keeps its standard tests",
+                        candidates=panel.tests,
+                    )
+                )
+                continue
+            state = self._state(spec)
             state.panel_tests = [*(state.panel_tests or []), *panel.tests]
             state.provenance.append(
                 Provenance(

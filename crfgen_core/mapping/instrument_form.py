@@ -169,9 +169,8 @@ class InstrumentForms:
             )
             return built
         # an instrument-wide response codelist CT links to no test applies only when it is the only one
-        fallback = (
-            instrument.unlinked_response_codelists[0] if len(instrument.response_codelists) == 1 else None
-        )
+        unlinked = instrument.unlinked_response_codelists
+        fallback = unlinked[0] if len(instrument.response_codelists) == 1 and unlinked else None
         layout = _groups(instrument)
         runs: list[ItemGroup] = []
         last, seen = "", dict[str, int]()

@@ -30,6 +30,7 @@ HEAD_CONFIDENCE = 0.9
 WORDS_CONFIDENCE = 0.85
 # a label word this short right beside the name is a version mark of it ('NPI-X', 'PGI-S')
 VERSION_MARK_CHARS = 2
+SHORT_HEAD_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,18 @@ def _written_in_capitals(name: _Name, label: str) -> bool:
     letters = name.tokens[0].upper()
     pattern = r"[\s\-/.]?".join(re.escape(ch) for ch in letters)
     return re.search(rf"(?<![A-Za-z0-9]){pattern}(?![a-z])", label) is not None
+
+
+def _version(token: str) -> str:
+    """'v2' and '2' are the same version word."""
+    return token[1:] if len(token) > 1 and token[0] == "v" and token[1:].isdigit() else token
+
+
+def _glued_in_capitals(name: _Name, key: str, label: str) -> bool:
+    """'PGIS' reads as 'PGI' + version mark only when CT writes 'PGI' in capitals and so does the label."""
+    if any(ch.islower() for ch in name.text) or len(name.tokens) != 1:
+        return False
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(key.upper())}(?![A-Za-z])", label) is not None
 
 
 def _family_head(candidates: list[QrsInstrument]) -> QrsInstrument | None:
@@ -117,16 +130,28 @@ class InstrumentMatcher:
         head = name.tokens[:size]
         if len(_squash(head)) < 3 or all(tok in skip or tok.isdigit() for tok in head):
             return False
+        # the head must be most of the name: 'HAMD' of 'HAMD 17' yes, 'Patient Reported' of 'Patient-Reported
+        # Outcomes Version of the Common Terminology Criteria for Adverse Events' no
+        rest = [tok for tok in name.tokens[size:] if tok.isalpha() and len(tok) >= 3 and tok not in skip]
+        if len(rest) > size:
+            return False
         abbreviation = not any(ch.islower() for ch in name.text)
-        return size >= 2 or (abbreviation and head[0] not in self.index.general_words)
+        if abbreviation:
+            return size >= 2 or head[0] not in self.index.general_words
+        # a short head of plain words ('Clinician-Administered' of 'Clinician-Administered PTSD Scale',
+        # 'Short Form' of 'Short-Form McGill Pain Questionnaire-2') describes, it does not name
+        if size < 2:
+            return False
+        return size >= SHORT_HEAD_WORDS or any(tok not in self.index.general_words for tok in head)
 
     def _choose(
         self, options: dict[str, tuple[_Name, tuple[str, ...]]], toks: list[str], span: range
     ) -> tuple[QrsInstrument | None, list[QrsInstrument], set[int], str]:
         """Given candidates (instrument -> name, its words beyond the label span), pick one or none."""
-        outside = {tok: j for j, tok in enumerate(toks) if j not in span}
+        outside = {_version(tok): j for j, tok in enumerate(toks) if j not in span}
         support = {
-            key: [outside[tok] for tok in extra if tok in outside] for key, (_, extra) in options.items()
+            key: [outside[_version(tok)] for tok in extra if _version(tok) in outside]
+            for key, (_, extra) in options.items()
         }
         best = max(len(v) for v in support.values())
         top = sorted(key for key, found in support.items() if len(found) == best)
@@ -137,7 +162,8 @@ class InstrumentMatcher:
             return candidates[0], candidates, set(support[key]), why
         head = _family_head(candidates)
         if head is not None:
-            return head, candidates, set(), f"'{head.short_name}' is the unversioned CT name of the family"
+            why = f"'{head.short_name}' is the unversioned CT name of the family"
+            return head, candidates, set(support[head.form_key]), why
         return None, candidates, set(), ""
 
     def _version_marks(
@@ -182,12 +208,14 @@ class InstrumentMatcher:
         i = 0
         while i < len(toks):
             hit = None
+            # of the spans starting here, the reading that explains most label words wins ('C-SSRS
+            # Screening/Baseline' is the baseline/screening version, not 'C-SSRS SCREENING' + a stray word)
             for end in range(min(len(toks), i + MAX_SPAN), i, -1):
                 if taken.intersection(range(i, end)):
                     continue
-                hit = self._span_hit(toks, i, end, label, skip, taken, heads)
-                if hit is not None:
-                    break
+                found = self._span_hit(toks, i, end, label, skip, taken, heads)
+                if found is not None and (hit is None or len(found.covered) > len(hit.covered)):
+                    hit = found
             if hit is None:
                 i += 1
                 continue
@@ -210,8 +238,14 @@ class InstrumentMatcher:
         span = range(start, end)
         options: dict[str, tuple[_Name, tuple[str, ...]]] = {}
         outside = {tok for j, tok in enumerate(toks) if j not in span and j not in covered}
+        glued = ""
+        general = self.index.general_words  # 'COVID' is a word of its own, not 'COVI' + 'D'
         if not heads:
             whole = [n for n in self.whole.get(key, []) if _written_in_capitals(n, label)]
+            if not whole and end - start == 1 and key.isalpha() and len(key) >= 4 and key not in general:
+                # a capital letter glued to an abbreviation is a version mark too ('PGIS', 'CGIC')
+                whole = [n for n in self.whole.get(key[:-1], []) if _glued_in_capitals(n, key, label)]
+                glued = key[-1] if whole else ""
             for name in whole:
                 if len(key) >= 3 and not all(t in skip for t in toks[start:end]):
                     options.setdefault(name.instrument.form_key, (name, ()))
@@ -222,7 +256,12 @@ class InstrumentMatcher:
                 continue
             if self._head_allowed(name, size, skip) and _written_in_capitals(name, label):
                 current = options.get(name.instrument.form_key)
-                if current is None or (current[1] and len(extra) < len(current[1])):
+                supported = len(outside.intersection(extra))
+                if (
+                    current is None
+                    or supported > len(outside.intersection(current[1]))
+                    or (current[1] and not supported and len(extra) < len(current[1]))
+                ):
                     options[name.instrument.form_key] = (name, extra)
         if not options:
             return None
@@ -250,19 +289,22 @@ class InstrumentMatcher:
         reason = f"QRS {kind} '{name.text}' -> {chosen.display_name} [{codelist}]"
         if why:
             reason += f"; {why}"
-        if marks:
-            reason += f"; version mark '{' '.join(toks[j] for j in marks)}' not in CT, nearest CT instrument"
+        if marks or glued:
+            mark = " ".join([glued, *(toks[j] for j in marks)]).strip()
+            reason += f"; version mark '{mark}' not in CT, nearest CT instrument"
         if explained:
             reason += f"; '{' '.join(toks[j] for j in sorted(explained))}' is part of its CT name"
         confidence = HEAD_CONFIDENCE if extra else EXACT_CONFIDENCE
         return InstrumentHit(start, end, frozenset(cover), chosen, tuple(candidates), confidence, reason)
 
-    def word_hit(self, toks: list[str], covered: set[int], skip: frozenset[str]) -> InstrumentHit | None:
-        """Given tokens and what other rules took, return a hit if the leftover words name one instrument."""
+    def word_hit(self, toks: list[str], covered: set[int], free: frozenset[str]) -> InstrumentHit | None:
+        """Given tokens, what other rules took and the words a name may go without (connectives,
+        'scale', 'questionnaire'), return a hit if every other leftover word is in one instrument's names
+        ('Hachinski' yes; 'Hypoglycemic events' no: no instrument name says 'events')."""
         content = [
             j
             for j, tok in enumerate(toks)
-            if j not in covered and tok not in skip and not tok.isdigit() and len(tok) >= 3
+            if j not in covered and tok not in free and not tok.isdigit() and len(tok) >= 3
         ]
         if not content:
             return None

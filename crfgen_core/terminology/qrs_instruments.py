@@ -202,7 +202,8 @@ def _names(row: CTRow | None, name: str, category: _Category, prefix: str) -> tu
     lead = _LEAD_NAME.match(category.definition)
     if lead:
         full_names.append(lead.group(1).strip())
-        abbreviations.append(lead.group(2).strip())
+        if re.search(r"[A-Z]{2}", lead.group(2)):  # '(MoCA)' is a name; '(August 2002)' is not
+            abbreviations.append(lead.group(2).strip())
     testcode = _TEST_CODE_DEFINITION.match(row[DEFINITION].strip()) if row else None
     if testcode:
         abbreviations.append(testcode.group(1).strip())

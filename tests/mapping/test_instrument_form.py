@@ -17,7 +17,7 @@ from crfgen_core.model.protocol import (
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_core.terminology.bundled import load_bundled_ct
 
-LABELS = ["ADAS-Cog", "DAD", "PHQ-9", "CIBIC+", "MoCA", "HAM-D", "Hachinski"]
+LABELS = ["ADAS-Cog", "DAD", "PHQ-9", "CIBIC+", "MoCA", "HAM-D", "Hachinski", "ECOG"]
 
 
 def _protocol() -> ParsedProtocol:
@@ -116,3 +116,8 @@ def test_mapping_row_names_the_instrument_and_its_concept(design: CRFDesign) -> 
     rows = {r.activity: r for r in design.mappings}
     assert rows["Hachinski"].domain == "QS" and rows["Hachinski"].concept_id == "C112523"
     assert "Modified Hachinski" in (rows["Hachinski"].form or "")
+
+
+def test_single_linked_response_codelist_binds_its_item(design: CRFDesign) -> None:
+    (item,) = _tests(design.form("F.RS_ECOG")).values()
+    assert item.name == "ECOG101" and design.codelist(item.codelist_oid or "").nci_code == "C179943"

@@ -24,7 +24,7 @@ def _hits(matcher: InstrumentMatcher, label: str) -> list[InstrumentHit]:
     covered = {j for hit in found for j in hit.covered}
     found += matcher.name_hits(toks, label, skip, covered, heads=True)
     covered |= {j for hit in found for j in hit.covered}
-    word = matcher.word_hit(toks, covered, skip)
+    word = matcher.word_hit(toks, covered, rules.noise_words | rules.instrument_type_words)
     return [*found, *([word] if word else [])]
 
 
@@ -43,6 +43,9 @@ def _hits(matcher: InstrumentMatcher, label: str) -> list[InstrumentHit]:
         ("EQ-5D-5L", "QS_EQ_5D_5L"),
         ("PHQ-9", "QS_PHQ_9"),
         ("C-SSRS (Baseline/Screening)", "QS_C_SSRS_BASELINE_SCREENING_VERSION"),
+        ("C-SSRS Screening/Baseline", "QS_C_SSRS_BASELINE_SCREENING_VERSION"),  # most words explained
+        ("SF-36, version 2, acute form", "QS_SF36_V2_0_ACUTE"),  # 'version 2' is V2.0
+        ("PGIS", "QS_PGI"),  # a capital glued to the abbreviation is a version mark
         ("ECOG performance status", "RS_ECOG"),
         ("Montreal Cognitive Assessment (MoCA)", "FT_MOCA"),
     ],
@@ -70,7 +73,14 @@ def test_names_ct_cannot_resolve_are_ambiguous(matcher: InstrumentMatcher, label
 
 @pytest.mark.parametrize(
     "label",
-    ["Dad consent", "Patient number assigned", "Study aims", "Weight", "Edinburgh Hypoglycemia Scale"],
+    [
+        "Dad consent",
+        "Patient number assigned",
+        "Study aims",
+        "Weight",
+        "Edinburgh Hypoglycemia Scale",
+        "Collect Hypoglycemic Events",
+    ],
 )
 def test_ordinary_words_do_not_read_as_instruments(matcher: InstrumentMatcher, label: str) -> None:
     assert [h.instrument.form_key for h in _hits(matcher, label) if h.instrument] == []
