@@ -82,3 +82,13 @@ def test_ambulatory_ecg_is_not_the_12_lead_ecg_form(label: str) -> None:
     match = _match(label)
     assert set(match.form_tests) == {"EG_HOLTER"}
     assert any("Holter" in why for why, _ in match.reviews)
+
+
+@pytest.mark.parametrize(("label", "form"), [("Laboratory (chem/hemat)", "LB_HEM"), ("Preg test", "PREG")])
+def test_a_word_cut_short_reads_as_the_synonym_it_starts(label: str, form: str) -> None:
+    match = _match(label)
+    assert form in match.form_tests and "abbreviates" in match.reason
+
+
+def test_a_plural_is_not_an_abbreviation() -> None:
+    assert "LB_CHEM" not in _match("Evaluation of lipid-lowering treatment").form_tests
