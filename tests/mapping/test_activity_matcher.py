@@ -92,3 +92,10 @@ def test_a_word_cut_short_reads_as_the_synonym_it_starts(label: str, form: str) 
 
 def test_a_plural_is_not_an_abbreviation() -> None:
     assert "LB_CHEM" not in _match("Evaluation of lipid-lowering treatment").form_tests
+
+
+@pytest.mark.parametrize(
+    ("label", "form"), [("AEs", "AE"), ("SAEs", "AE"), ("Labs", "LB_OTHER"), ("PROs", "PRO")]
+)
+def test_short_abbreviations_list_their_plural(label: str, form: str) -> None:
+    assert form in _match(label).form_tests
