@@ -20,6 +20,9 @@ from crfgen_core.terminology.bundled import load_bundled_ct
 
 DOCUMENT = ProtocolDocument(file_name="p.pdf", path="/x/p.pdf", sha256="0" * 64, format="pdf", size_bytes=1)
 
+# the form CT gives the ADAS-Cog row (the CDISC version of the instrument, named as CT names it)
+ADAS_COG = "Alzheimer's Disease Assessment Scale - Cognitive CDISC Version (ADAS-COG)"
+
 
 def _schedule(
     sid: str,
@@ -75,7 +78,7 @@ def legend_design() -> CRFDesign:
 def test_practice_cells_place_no_form(legend_design: CRFDesign) -> None:
     first = legend_design.events[0]
     assert first.name == "Visit 1 (Week -2)"
-    assert "ADAS-Cog" not in _forms_at(legend_design, first)
+    assert ADAS_COG not in _forms_at(legend_design, first)
     assert "Vital Signs" in _forms_at(legend_design, first)
     assert any("not collected" in r.reason and "'P'" in r.activity for r in legend_design.review)
 
@@ -87,8 +90,8 @@ def test_telephone_follow_up_becomes_a_contact_event_after_its_visit(legend_desi
     assert call.name == "Visit 3 (Week 4): telephone follow-up"
     assert call.day is not None and "2 weeks after" in call.day
     assert call.day_offset == 29 + 14  # Week 4 is Day 29; two weeks later
-    assert _forms_at(legend_design, call) == {"ADAS-Cog"}
-    assert "ADAS-Cog" in _forms_at(legend_design, legend_design.events[names.index("Visit 3 (Week 4)")])
+    assert _forms_at(legend_design, call) == {ADAS_COG}
+    assert ADAS_COG in _forms_at(legend_design, legend_design.events[names.index("Visit 3 (Week 4)")])
 
 
 def test_termination_and_retrieval_columns_are_unscheduled(legend_design: CRFDesign) -> None:
@@ -152,7 +155,7 @@ def test_a_legend_explained_code_is_mandatory_an_unexplained_or_conditional_one_
     by_name = {e.name: e for e in legend_design.events}
     names = {f.oid: f.name for f in legend_design.forms}
     refs = {(r.event_oid, names[r.form_oid]): r for r in legend_design.matrix}
-    assert refs[(by_name["Visit 3 (Week 4)"].oid, "ADAS-Cog")].mandatory  # 'Xb': at this visit and later
+    assert refs[(by_name["Visit 3 (Week 4)"].oid, ADAS_COG)].mandatory  # 'Xb': at this visit and later
     visits = _visits(["Visit 1"], ["Visit 2"])
     legend = [Footnote(marker="Xa", text="Performed if the patient is diabetic.")]
     design = _design(_schedule("S1", "SoA", visits, {"Vital signs": ["Xa", "(X)"]}, legend))
