@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.ingest.soa_export import to_soa_exchange
+from crfgen_core.model.protocol import Schedule
 
 
 def register(commands: Any) -> None:
@@ -27,6 +29,27 @@ def run(args: argparse.Namespace) -> int:
         args.soa_json.write_text(json.dumps(to_soa_exchange(parsed), indent=2), encoding="utf-8")
     if not args.json and not args.soa_json:
         print(parsed.to_json())
+    for schedule in parsed.schedules:
+        print(schedule_summary(schedule), file=sys.stderr)
     for warning in parsed.warnings:
         print(f"warning [{warning.code}]: {warning.message}")
     return 0
+
+
+def schedule_summary(schedule: Schedule) -> str:
+    """One line per schedule: where it came from (pages, which of them OCR'd) and its size."""
+    where = f"pages {_ranges(schedule.pages)}" if schedule.pages else "Word tables"
+    ocr = f", OCR pages {_ranges(schedule.ocr_pages)}" if schedule.ocr_pages else ""
+    return (f"schedule {schedule.id} '{schedule.title}': {where}{ocr}; {len(schedule.visits)} visits, "
+            f"{len(schedule.activities)} activities, {len(schedule.cells)} marked cells")
+
+
+def _ranges(pages: list[int]) -> str:
+    """1,2,3,5 -> "1-3, 5"."""
+    parts: list[str] = []
+    for page in sorted(set(pages)):
+        if parts and page == int(parts[-1].split("-")[-1]) + 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{page}"
+        else:
+            parts.append(str(page))
+    return ", ".join(parts)

@@ -23,7 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crfgen_core.ingest.errors import InputLimitExceededError
-from crfgen_core.ingest.pdf.pdf_text import open_pdf
+from crfgen_core.ingest.pdf.pdf_document import open_pdf
 
 # The largest real protocols seen (500+ pages with scanned appendices) are under 60 MB and 700 pages.
 DEFAULT_MAX_SIZE_BYTES = 200 * 1024 * 1024

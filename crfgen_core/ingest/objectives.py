@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import pypdfium2 as pdfium
 
 from crfgen_core.ingest.docx.docx_content import DocxContent, DocxTable
 from crfgen_core.ingest.pdf.cell_text import cell_text
-from crfgen_core.ingest.pdf.page_geometry import read_page_rules, with_chars
+from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.ingest.pdf.ruled_tables import FrameChar, RuledTable, dominant_frame, find_ruled_tables
 from crfgen_core.ingest.text_lines import TextLine
 from crfgen_core.model.protocol import Objective, ObjectiveLevel
@@ -193,13 +190,13 @@ def _best_group(groups: list[list[Objective]]) -> list[Objective]:
 # ---- ruled PDF tables --------------------------------------------------------------------------
 
 
-def objectives_from_pdf(path: Path, lines: list[TextLine]) -> list[Objective]:
+def objectives_from_pdf(pdf: OpenPdf, lines: list[TextLine]) -> list[Objective]:
     """Given a PDF and its body lines, return objectives from ruled objectives/endpoints tables if any,
     else from the section text. Geometry is read only on pages whose text has the table's header."""
     pages = sorted({line.page for line in lines if line.page and _TABLE_HEADER.match(line.text.strip())})
     groups: list[list[Objective]] = []
     previous_page = -10
-    for page, rows in _ruled_table_rows(path, pages):
+    for page, rows in _ruled_table_rows(pdf, pages):
         found = objectives_from_rows(rows)
         if not found:
             continue
@@ -210,27 +207,18 @@ def objectives_from_pdf(path: Path, lines: list[TextLine]) -> list[Objective]:
     return _best_group([_dedupe(group) for group in groups]) or objectives_from_text(lines)
 
 
-def _ruled_table_rows(path: Path, pages: list[int]) -> list[tuple[int, list[list[str]]]]:
-    """Given a PDF and 1-based page numbers, return the cell texts of each ruled table, row by row."""
+def _ruled_table_rows(pdf: OpenPdf, pages: list[int]) -> list[tuple[int, list[list[str]]]]:
+    """Given an open PDF and 1-based page numbers, return the cell texts of each ruled table, row by row."""
     out: list[tuple[int, list[list[str]]]] = []
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        for number in pages:
-            page = pdf[number - 1]
-            try:
-                rules = read_page_rules(page)
-                if not rules.segments:
-                    continue
-                geometry = with_chars(rules, page)
-            finally:
-                page.close()
-            frame = dominant_frame(geometry)
-            chars = [frame.char(char) for char in geometry.chars]
-            for table in find_ruled_tables(geometry, frame):
-                if len(table.columns) >= 2:
-                    out.append((number, _table_texts(table, chars)))
-    finally:
-        pdf.close()
+    for number in pages:
+        if not pdf.rules(number - 1).segments:
+            continue
+        geometry = pdf.geometry(number - 1)
+        frame = dominant_frame(geometry)
+        chars = [frame.char(char) for char in geometry.chars]
+        for table in find_ruled_tables(geometry, frame):
+            if len(table.columns) >= 2:
+                out.append((number, _table_texts(table, chars)))
     return out
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from crfgen_core.ingest.objectives import objectives_from_pdf, objectives_from_rows, objectives_from_text
-from crfgen_core.ingest.pdf import read_pdf_text
+from crfgen_core.ingest.pdf import OpenPdf
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.ingest.text_lines import TextLine, pdf_lines
 
@@ -147,7 +147,8 @@ def test_pdf_headed_paragraphs_give_objectives_with_endpoints(corpus_dir: Path) 
 @pytest.mark.shared
 def test_pdf_ruled_objectives_table_is_read_by_cell(corpus_dir: Path) -> None:
     path = corpus_dir / "lilly_nct03421379_diabetes" / "EliLilly_NCT03421379_Diabetes.pdf"
-    objectives = objectives_from_pdf(path, pdf_lines(read_pdf_text(path).pages))
+    with OpenPdf(path) as pdf:
+        objectives = objectives_from_pdf(pdf, pdf_lines(pdf.texts))
     assert [o.level for o in objectives] == ["primary"] + ["secondary"] * 3 + ["exploratory"] * 2
     assert objectives[1].text == "To compare the safety and tolerability of 3 mg LY900018 with 1 mg IMG"
     assert objectives[2].endpoints == ["PK parameters include AUC, Cmax, Tmax"]

@@ -1,6 +1,6 @@
 """DOCX protocols: body order preserved, merged cells resolved."""
 
 from crfgen_core.ingest.docx.docx_content import DocxContent, read_docx
-from crfgen_core.ingest.docx.docx_schedules import extract_docx_schedules
+from crfgen_core.ingest.docx.docx_soa import docx_soa_grids
 
-__all__ = ["DocxContent", "extract_docx_schedules", "read_docx"]
+__all__ = ["DocxContent", "docx_soa_grids", "read_docx"]

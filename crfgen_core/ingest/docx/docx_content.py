@@ -35,6 +35,7 @@ class DocxParagraph:
     list_label: ListLabel | None = None
     has_picture: bool = False
     pictures: tuple[bytes, ...] = ()  # image bytes of the pictures drawn in it, in order (for OCR)
+    lead: tuple[str, ...] = ()  # superscript markers before any other text (a footnote's "ᵃ Fasting")
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,10 @@ class _BodyReader:
         num_id, level = _num_pr([p.pPr, *chain])
         label = self.numbering.next_label(num_id, level) if num_id else None
         has_picture = any(True for tag in _PICTURE_TAGS for _ in p.iter(tag))
+        lead, text = _lead_markers(p)
         return DocxParagraph(
-            text=" ".join(paragraph_text(p).split()),
+            text=text,
+            lead=lead,
             style=style_name,
             heading_level=_heading_level([p.pPr, *chain], style_name),
             list_label=label,
@@ -165,6 +168,28 @@ class _BodyReader:
         record.rows = [row + [GridCell(text="", first_col=i) for i in range(len(row), width)] for row in grid]
         for table_inside in inner:
             self._table(table_inside, nested=True)
+
+
+def _lead_markers(p: etree._Element) -> tuple[tuple[str, ...], str]:
+    """The superscript markers a paragraph starts with, and its text: without them when there are any
+    (a footnote line), else with every superscript kept in place."""
+    runs = paragraph_runs(p)
+    lead: list[str] = []
+    for run in runs:
+        if not run.text.strip():
+            continue
+        if not run.superscript:
+            break
+        lead.extend(m for m in re.split(r"[,\s]+", run.text.strip()) if m)
+    if lead:
+        started = False
+        parts = []
+        for run in runs:
+            started = started or (bool(run.text.strip()) and not run.superscript)
+            if started:
+                parts.append(run.text)
+        return tuple(lead), " ".join("".join(parts).split())
+    return (), " ".join(paragraph_text(p).split())
 
 
 def _picture_bytes(paragraph: Paragraph) -> tuple[bytes, ...]:

@@ -13,11 +13,12 @@ import numpy.typing as npt
 from PIL import Image, UnidentifiedImageError
 
 from crfgen_core.ingest.ocr.cell_words import Band, BandCell, CellWords
-from crfgen_core.ingest.ocr.footnote_legend import legend_footnotes
+from crfgen_core.ingest.ocr.footnote_legend import read_ocr_legend
 from crfgen_core.ingest.ocr.ruled_lattice import Lattice, RulingSettings, find_lattice
 from crfgen_core.ingest.ocr.stacked_labels import split_stacked_rows
 from crfgen_core.ingest.ocr.tesseract import OcrError, OcrWord, ocr_words
-from crfgen_core.ingest.soa import GridCell, SoaGrid
+from crfgen_core.ingest.soa.grid import GridCell, SoaGrid
+from crfgen_core.ingest.soa.legend import grid_codes
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
 Grey = npt.NDArray[np.uint8]
@@ -55,7 +56,9 @@ def read_image_grid(
     bands = _cell_words(lattice, _regions(lattice, settings.ruling), words)
     rows = _grid_rows(split_stacked_rows(bands, _first_body_row(bands)))
     below = [w for w in words if w.top > lattice.horizontal[-1].end]
-    return SoaGrid(rows=rows, title=title, continued=continued, footnotes=legend_footnotes(below))
+    legend = read_ocr_legend(below, grid_codes(rows))
+    return SoaGrid(rows=rows, title=title, continued=continued, footnotes=legend.footnotes,
+                   legend=legend.codes, ocr=True)
 
 
 def _grey_pixels(image: bytes, max_pixels: int) -> Grey:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from crfgen_core.ingest.docx.docx_content import DocxContent
 from crfgen_core.ingest.panels.docx_panels import docx_table_panels
 from crfgen_core.ingest.panels.panel_sentences import Passage, sentence_kind, sentence_panels
 from crfgen_core.ingest.panels.pdf_panels import pdf_table_panels
+from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.ingest.text_lines import TextLine
 from crfgen_core.model.protocol import Panel
 
 __all__ = ["extract_docx_panels", "extract_pdf_panels"]
 
 
-def extract_pdf_panels(
-    path: Path, pages: list[str], lines: list[TextLine], soa_pages: set[int]
-) -> list[Panel]:
-    """Given a PDF, its page texts, body lines and SoA pages, return the panels it lists (tables first)."""
-    tables = pdf_table_panels(path, pages, frozenset(soa_pages))
+def extract_pdf_panels(pdf: OpenPdf, lines: list[TextLine], soa_pages: set[int]) -> list[Panel]:
+    """Given an open PDF, its body lines and SoA pages, return the panels it lists (tables first)."""
+    tables = pdf_table_panels(pdf, frozenset(soa_pages))
     passages: dict[int, list[str]] = {}
     for line in lines:
         passages.setdefault(line.page or 0, []).append(line.text)

@@ -12,13 +12,11 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-import pypdfium2 as pdfium
-
-from crfgen_core.ingest.panels.pdf_glyphs import Glyph, page_glyphs
+from crfgen_core.ingest.panels.pdf_glyphs import Glyph, upright_glyphs
 from crfgen_core.ingest.panels.test_names import clean_tests, split_list
 from crfgen_core.ingest.panels.vocabulary import Heading, heading_names, match_heading
+from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.model.protocol import Panel
 
 MAX_CANDIDATE_PAGES = 6
@@ -103,24 +101,12 @@ def _line_heading_kinds(line: str) -> set[str]:
     return set()
 
 
-def pdf_table_panels(path: Path, pages: list[str], skip: frozenset[int] = frozenset()) -> list[Panel]:
-    """Given a PDF, its page texts and the 1-based pages to leave out (the SoA's), return the panels its
+def pdf_table_panels(pdf: OpenPdf, skip: frozenset[int] = frozenset()) -> list[Panel]:
+    """Given an open PDF and the 1-based pages to leave out (the SoA's), return the panels its
     laboratory tables list (page 1-based)."""
-    indexes = candidate_pages(pages, skip)
-    if not indexes:
-        return []
     panels: list[Panel] = []
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        for index in indexes:
-            page = pdf[index]
-            try:
-                glyphs = page_glyphs(page)
-            finally:
-                page.close()
-            panels.extend(page_panels(_lines(glyphs), index + 1))
-    finally:
-        pdf.close()
+    for index in candidate_pages(pdf.texts, skip):
+        panels.extend(page_panels(_lines(upright_glyphs(pdf.geometry(index).chars)), index + 1))
     return panels
 
 

@@ -1,6 +1,6 @@
-"""PDF protocols: pypdfium2 for fast full text, pdfplumber geometry only on candidate SoA pages."""
+"""PDF protocols: one pypdfium2 document per read; pdfplumber's lattice algorithms on its geometry."""
 
-from crfgen_core.ingest.pdf.pdf_schedules import extract_pdf_schedules
-from crfgen_core.ingest.pdf.pdf_text import PdfText, read_pdf_text
+from crfgen_core.ingest.pdf.pdf_document import OpenPdf, open_pdf
+from crfgen_core.ingest.pdf.pdf_schedules import pdf_soa_grids
 
-__all__ = ["PdfText", "extract_pdf_schedules", "read_pdf_text"]
+__all__ = ["OpenPdf", "open_pdf", "pdf_soa_grids"]

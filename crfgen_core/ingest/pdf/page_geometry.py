@@ -134,19 +134,28 @@ def _read_segments(page: pdfium.PdfPage) -> list[Segment]:
     return segments
 
 
+def page_images(page: pdfium.PdfPage) -> int:
+    """Given an open pdfium page, return how many picture objects it draws (form XObjects one level down)."""
+    return sum(1 for _ in _objects(page, pdfium_raw.FPDF_PAGEOBJ_IMAGE))
+
+
 def _path_objects(page: pdfium.PdfPage) -> Iterator[Any]:
+    return _objects(page, pdfium_raw.FPDF_PAGEOBJ_PATH)
+
+
+def _objects(page: pdfium.PdfPage, wanted: int) -> Iterator[Any]:
     """Raw path objects of the page and of the form XObjects on it (one level down), without pypdfium2's
     per-object helper wrappers (their cost dominated reading a dense page's rules)."""
     handle = page.raw
     for index in range(pdfium_raw.FPDFPage_CountObjects(handle)):
         obj = pdfium_raw.FPDFPage_GetObject(handle, index)
         kind = pdfium_raw.FPDFPageObj_GetType(obj)
-        if kind == pdfium_raw.FPDF_PAGEOBJ_PATH:
+        if kind == wanted:
             yield obj
         elif kind == pdfium_raw.FPDF_PAGEOBJ_FORM:
             for inner in range(pdfium_raw.FPDFFormObj_CountObjects(obj)):
                 child = pdfium_raw.FPDFFormObj_GetObject(obj, inner)
-                if pdfium_raw.FPDFPageObj_GetType(child) == pdfium_raw.FPDF_PAGEOBJ_PATH:
+                if pdfium_raw.FPDFPageObj_GetType(child) == wanted:
                     yield child
 
 

@@ -4,16 +4,10 @@ rebuilt and stitched by crfgen_core.ingest.soa."""
 from __future__ import annotations
 
 import bisect
-from pathlib import Path
 
-import pypdfium2 as pdfium
-
-from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError
-from crfgen_core.ingest.pdf.cell_text import CellText, TextLine, cell_text, text_lines
-from crfgen_core.ingest.pdf.legend import legend_footnotes
+from crfgen_core.ingest.pdf.cell_text import CellText, cell_text, text_lines
 from crfgen_core.ingest.pdf.page_finder import candidate_pages, page_title
-from crfgen_core.ingest.pdf.page_geometry import read_page_rules, with_chars
-from crfgen_core.ingest.pdf.pdf_text import PdfText
+from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.ingest.pdf.ruled_tables import (
     Box,
     Frame,
@@ -22,9 +16,10 @@ from crfgen_core.ingest.pdf.ruled_tables import (
     dominant_frame,
     find_ruled_tables,
 )
-from crfgen_core.ingest.soa import GridCell, SoaGrid, build_schedules
+from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
+from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
-from crfgen_core.model.protocol import ExtractionWarning, Schedule
+from crfgen_core.model.protocol import ExtractionWarning
 
 GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
 MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a schedule
@@ -35,42 +30,29 @@ ARROW_COVER = 0.6  # ... and covers this share of the cell's width
 MIN_SINGLE_ARROW = 30.0  # pt: inside a single-column cell it must be at least this long
 
 
-def extract_pdf_schedules(path: Path, text: PdfText) -> tuple[list[Schedule], list[ExtractionWarning]]:
-    """Given a PDF and its page texts, return the SoA tables found and warnings."""
-    pages = candidate_pages(text.pages)
-    if not pages:
-        return [], []
-    warnings: list[ExtractionWarning] = []
-    grids: list[SoaGrid] = []
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            reason = "the PDF is password-protected; send an unencrypted copy"
-            raise EncryptedProtocolError(path, reason) from exc
-        raise CorruptProtocolError(path, f"the PDF cannot be opened ({exc})") from exc
-    try:
-        queue = sorted(pages)
-        done: set[int] = set()
-        while queue:
-            index = queue.pop(0)
-            done.add(index)
-            try:
-                found = _page_grids(pdf, index, text.pages[index])
-            except Exception as exc:  # one damaged page must not lose the others
-                warnings.append(ExtractionWarning(
-                    code="SOA_PAGE_UNREADABLE", page=index + 1,
-                    message=f"page {index + 1} could not be read as a table ({type(exc).__name__}: {exc})"))
-                continue
-            following = index + 1
-            # a table may run on over pages with too few ticks to be candidates themselves
-            if (_may_continue(found, grids) and following < len(text.pages)
-                    and following not in done and following not in queue):
-                queue.insert(0, following)
-            grids.extend(found)
-    finally:
-        pdf.close()
-    return build_schedules(grids), warnings
+def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
+    """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings."""
+    texts = pdf.texts
+    reading = SoaReading()
+    queue = candidate_pages(texts)
+    done: set[int] = set()
+    while queue:
+        index = queue.pop(0)
+        done.add(index)
+        try:
+            found = _page_grids(pdf, index)
+        except Exception as exc:  # one damaged page must not lose the others
+            reading.warnings.append(ExtractionWarning(
+                code="SOA_PAGE_UNREADABLE", page=index + 1,
+                message=f"page {index + 1} could not be read as a table ({type(exc).__name__}: {exc})"))
+            continue
+        following = index + 1
+        # a table may run on over pages with too few ticks to be candidates themselves
+        if (_may_continue(found, reading.grids) and following < len(texts)
+                and following not in done and following not in queue):
+            queue.insert(0, following)
+        reading.grids.extend(found)
+    return reading
 
 
 def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
@@ -86,28 +68,24 @@ def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
     return before is not None and [c.text for c in before.rows[0]] == [c.text for c in last.rows[0]]
 
 
-def _page_grids(pdf: pdfium.PdfDocument, index: int, page_text: str) -> list[SoaGrid]:
-    page = pdf[index]
-    try:
-        geometry = read_page_rules(page)
-        if len(geometry.segments) < MIN_TABLE_RULES:
-            return []
-        upright = Frame((1, 0))
-        # glyphs cost most: read them only where the rules draw a table (a turned one too: its cell count
-        # does not depend on the frame)
-        tables = find_ruled_tables(geometry, upright)
-        if not any(len(t.cells) >= MIN_TABLE_CELLS for t in tables):
-            return []
-        geometry = with_chars(geometry, page)
-    finally:
-        page.close()
+def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
+    geometry = pdf.rules(index)
+    if len(geometry.segments) < MIN_TABLE_RULES:
+        return []
+    upright = Frame((1, 0))
+    # glyphs cost most: read them only where the rules draw a table (a turned one too: its cell count
+    # does not depend on the frame)
+    tables = find_ruled_tables(geometry, upright)
+    if not any(len(t.cells) >= MIN_TABLE_CELLS for t in tables):
+        return []
+    geometry = pdf.geometry(index)
     frame = dominant_frame(geometry)
     if frame != upright:
         tables = find_ruled_tables(geometry, frame)
     chars = [frame.char(c) for c in geometry.chars if c.direction == frame.direction]
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
-    title, continued = page_title(page_text)
+    title, continued = page_title(pdf.texts[index])
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
         rows = _grid_rows(table, chars, rules)
@@ -115,17 +93,18 @@ def _page_grids(pdf: pdfium.PdfDocument, index: int, page_text: str) -> list[Soa
             continue
         markers = {m for row in rows for cell in row for m in cell.markers}
         markers.update(_trailing_letters(rows))
+        legend = read_legend(_lines_below(table, tables[number + 1:], chars), markers, grid_codes(rows))
         grids.append(SoaGrid(rows=rows, page=index + 1, title=title, continued=continued,
-                             footnotes=legend_footnotes(_lines_below(table, tables[number + 1:], chars),
-                                                        markers)))
+                             footnotes=legend.footnotes, legend=legend.codes))
     return grids
 
 
-def _lines_below(table: RuledTable, later: list[RuledTable], chars: list[FrameChar]) -> list[TextLine]:
+def _lines_below(table: RuledTable, later: list[RuledTable], chars: list[FrameChar]) -> list[LegendLine]:
     """The text lines between a table's bottom and the next table (or the page's end)."""
     bottom = table.bbox[3]
     limit = later[0].bbox[1] if later else float("inf")
-    return text_lines([c for c in chars if bottom < (c.top + c.bottom) / 2 < limit])
+    return [LegendLine(line.text, line.lead, line.x0, line.baseline, line.size)
+            for line in text_lines([c for c in chars if bottom < (c.top + c.bottom) / 2 < limit])]
 
 
 def _trailing_letters(rows: list[list[GridCell]]) -> set[str]:

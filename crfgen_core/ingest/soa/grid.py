@@ -1,14 +1,16 @@
-"""The plain grid every SoA reader produces (PDF, DOCX): rows of cell strings plus where they came from."""
+"""The plain grid every SoA reader produces (PDF, DOCX, OCR): rows of cells plus where they came from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crfgen_core.model.protocol import ExtractionWarning
+
 
 @dataclass(frozen=True)
 class GridCell:
     """One cell. `markers` are footnote markers already taken apart by the reader (superscripts);
-    `span_copy` is True when the text is a copy of a cell merged across from the left."""
+    `span_copy` is True when the text is a copy of a cell merged across from the left (or from above)."""
 
     text: str = ""
     markers: tuple[str, ...] = ()
@@ -19,8 +21,10 @@ class GridCell:
 class SoaGrid:
     """One table as found on one page (or one Word table), rows top to bottom, all rows equally long.
 
-    `title` is the caption found above the table, `continued` says the caption marks a continuation,
-    `footnotes` maps markers to the legend texts found under the table.
+    `page` is 1-based (None for DOCX), `title` the caption found above the table, `continued` says the
+    caption marks a continuation, `footnotes` maps markers to the legend texts found under the table,
+    `legend` maps cell codes to their meaning ("P" -> "practice, not collected"), `ocr` says the cells
+    were read from pixels.
     """
 
     rows: list[list[GridCell]]
@@ -28,3 +32,13 @@ class SoaGrid:
     title: str | None = None
     continued: bool = False
     footnotes: dict[str, str] = field(default_factory=dict)
+    legend: dict[str, str] = field(default_factory=dict)
+    ocr: bool = False
+
+
+@dataclass
+class SoaReading:
+    """What a format reader found: candidate grids in reading order, and what went wrong on the way."""
+
+    grids: list[SoaGrid] = field(default_factory=list)
+    warnings: list[ExtractionWarning] = field(default_factory=list)

@@ -71,4 +71,6 @@ def _to_schedule(draft: ScheduleDraft, schedule_id: str) -> Schedule:
         id=schedule_id, title=draft.title or DEFAULT_TITLE, pages=draft.pages, visits=visits,
         activities=activities, cells=cells,
         footnotes=[Footnote(marker=m, text=t) for m, t in draft.footnotes.items()],
+        legend=[Footnote(marker=code, text=meaning) for code, meaning in draft.legend.items()],
+        ocr_pages=draft.ocr_pages,
     )

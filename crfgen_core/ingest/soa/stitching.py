@@ -37,6 +37,8 @@ class ScheduleDraft:
     visits: list[DraftVisit] = field(default_factory=list)
     activities: list[DraftActivity] = field(default_factory=list)
     footnotes: dict[str, str] = field(default_factory=dict)
+    legend: dict[str, str] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)
     segment: list[int] = field(default_factory=list)
 
 
@@ -72,8 +74,12 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
             _append_columns(current, table)
         if table.grid.page is not None and table.grid.page not in current.pages:
             current.pages.append(table.grid.page)
+        if table.grid.ocr and table.grid.page is not None and table.grid.page not in current.ocr_pages:
+            current.ocr_pages.append(table.grid.page)
         for marker, text in table.grid.footnotes.items():
             current.footnotes.setdefault(marker, text)
+        for code, meaning in table.grid.legend.items():
+            current.legend.setdefault(code, meaning)
     return drafts
 
 
@@ -107,6 +113,7 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
             break
     else:
         return None
+    _fill_gaps(mapping, len(draft.visits))
     resolved: list[int] = []
     for headers, markers, index in zip(table.headers, table.header_markers, mapping, strict=True):
         if index is None:
@@ -114,6 +121,22 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
             index = len(draft.visits) - 1
         resolved.append(index)
     return resolved
+
+
+def _fill_gaps(mapping: list[int | None], known: int) -> None:
+    """An unmatched column between two matched ones takes the draft column between them when the gap is
+    the same width on both sides: the same column structure, its header worded differently on this part
+    (a header cell merged over it on one page and not on the other)."""
+    for start, index in enumerate(mapping):
+        if index is not None:
+            continue
+        end = next((k for k in range(start, len(mapping)) if mapping[k] is not None), len(mapping))
+        before = next((mapping[k] for k in range(start - 1, -1, -1) if mapping[k] is not None), -1)
+        after = mapping[end] if end < len(mapping) else known
+        assert before is not None and after is not None
+        if after - before - 1 == end - start:
+            for offset, k in enumerate(range(start, end)):
+                mapping[k] = before + 1 + offset
 
 
 def _loose_key(text: str) -> str:

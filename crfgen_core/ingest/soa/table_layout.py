@@ -10,6 +10,7 @@ from crfgen_core.ingest.soa.vocabulary import SoaVocabulary, soa_vocabulary
 
 MIN_TICKS = 3  # fewer ticks than this and the grid is not a schedule
 MIN_VISIT_COLUMNS = 2
+SAME_HEADER_SHARE = 0.8  # share of visit columns a repeated header row must repeat
 SPARSE_ROW_SHARE = 0.5  # a body row above the first tick fills at most this share of the columns
 _REF_ITEM = r"(?:(?:see\s+)?(?:sections?|appendix|app\.|table|figure|§)\s*[A-Z0-9][\d.]*|\d{1,2}(?:\.\d+)*)"
 CROSS_REFERENCE = re.compile(rf"\s*[(\[]\s*{_REF_ITEM}(?:\s*[,;&]\s*(?:and\s+)?{_REF_ITEM})*\s*[)\]]\s*$",
@@ -96,6 +97,8 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         header_markers.append(tuple(dict.fromkeys(markers)))
     body_rows: list[BodyRow] = []
     for row in body:
+        if any(_repeats(row, header, visit_columns) for header in header_rows):
+            continue  # a header row repeated inside the table (a Word table running over pages)
         label_cells = [c for c in row[:first_visit] if c.text and not c.span_copy]
         if not label_cells:
             if body_rows and any(row[j].text for j in visit_columns):
@@ -106,8 +109,8 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         stops = sorted([*visit_columns, *other_columns])
         values = [_column_value(row, j, stops, width) for j in visit_columns]
         values = [GridCell() if vocab.is_empty(v.text) else v for v in values]
-        if all(v.span_copy and v.text == label.text for v in values):
-            values = [GridCell() for _ in values]  # a section row drawn across the whole table
+        if all(not v.text or (v.span_copy and v.text == label.text) for v in values):
+            values = [GridCell() for _ in values]  # a section row: its label merged across (part of) the row
         body_rows.append(BodyRow(strip_cross_reference(label.text), label.markers,
                                  strip_cross_reference(outer), values))
     return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid,
@@ -147,6 +150,15 @@ def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None
         if [_key(t) for t in known] != [_key(c.text) for c in row]:
             return None
     return depth, previous.first_visit, list(previous.visit_columns), list(previous.other_columns)
+
+
+def _repeats(row: list[GridCell], header: list[GridCell], columns: list[int]) -> bool:
+    """Whether a body row is a copy of a header row: the same first cell and the same visit-column texts
+    (columns right of the visits, such as a notes column, may be split differently)."""
+    if not _key(row[0].text) or _key(row[0].text) != _key(header[0].text):
+        return False
+    same = sum(1 for j in columns if _key(row[j].text) == _key(header[j].text) and _key(row[j].text))
+    return same >= SAME_HEADER_SHARE * len(columns)
 
 
 def _key(text: str) -> str:

@@ -4,12 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from crfgen_core.ingest.docx import extract_docx_schedules, read_docx
-from crfgen_core.ingest.reader import read_protocol
+from crfgen_core.ingest.reader import read_protocol, read_schedules
 
 
 def test_schedule_split_over_two_tables_is_one_schedule(soa_split_docx: Path) -> None:
-    schedules, warnings = extract_docx_schedules(read_docx(soa_split_docx))
+    schedules, warnings = read_schedules(soa_split_docx)
     assert len(schedules) == 1 and not warnings
     schedule = schedules[0]
     assert [v.headers for v in schedule.visits] == [

@@ -15,7 +15,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from crfgen_core.cli import main
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError
-from crfgen_core.ingest.pdf import extract_pdf_schedules, read_pdf_text
+from crfgen_core.ingest.pdf import OpenPdf
+from crfgen_core.ingest.reader import read_schedules
 from crfgen_core.model.protocol import Schedule
 
 CELL = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
@@ -66,14 +67,15 @@ def _soa_pdf(path: Path) -> Path:
 
 
 def _schedules(path: Path) -> list[Schedule]:
-    schedules, warnings = extract_pdf_schedules(path, read_pdf_text(path))
+    schedules, warnings = read_schedules(path)
     assert not warnings
     return schedules
 
 
 def test_table_over_two_pages_is_one_schedule(tmp_path: Path) -> None:
     path = _soa_pdf(tmp_path / "soa.pdf")
-    assert len(read_pdf_text(path).pages) == 2
+    with OpenPdf(path) as pdf:
+        assert pdf.page_count == 2
     schedules = _schedules(path)
     assert len(schedules) == 1
     schedule = schedules[0]
@@ -125,7 +127,7 @@ def test_encrypted_pdf_is_a_typed_error(tmp_path: Path) -> None:
     canvas.drawString(72, 720, "Schedule of Activities")
     canvas.save()
     with pytest.raises(EncryptedProtocolError, match="password"):
-        read_pdf_text(path)
+        OpenPdf(path)
 
 
 def test_truncated_pdf_is_a_typed_error(tmp_path: Path) -> None:
@@ -133,11 +135,11 @@ def test_truncated_pdf_is_a_typed_error(tmp_path: Path) -> None:
     path = tmp_path / "cut.pdf"
     path.write_bytes(whole[: len(whole) // 3])
     try:
-        text = read_pdf_text(path)
+        OpenPdf(path).close()
     except CorruptProtocolError:
         return  # pdfium refused the file: a typed error is the expected outcome
     # pdfium recovered what it could: extraction must still not raise
-    extract_pdf_schedules(path, text)
+    read_schedules(path)
 
 
 def test_pdf_without_soa_gives_no_schedule_and_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -146,7 +148,7 @@ def test_pdf_without_soa_gives_no_schedule_and_a_warning(tmp_path: Path, capsys:
     canvas = Canvas(str(path))
     canvas.drawString(72, 720, "1. Introduction: this protocol has prose only, X marks nothing here.")
     canvas.save()
-    assert extract_pdf_schedules(path, read_pdf_text(path)) == ([], [])
+    assert read_schedules(path) == ([], [])
     out = tmp_path / "soa.json"
     assert main(["extract", str(path), "--soa-json", str(out)]) == 0
     assert '"schedules": []' in out.read_text()

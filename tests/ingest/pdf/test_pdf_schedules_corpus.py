@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from crfgen_core.ingest.pdf import extract_pdf_schedules, read_pdf_text
+from crfgen_core.ingest.reader import read_schedules
 from crfgen_core.model.protocol import Schedule
 
 pytestmark = pytest.mark.shared
 
 
 def _schedules(path: Path) -> list[Schedule]:
-    schedules, warnings = extract_pdf_schedules(path, read_pdf_text(path))
+    schedules, warnings = read_schedules(path)
     assert not warnings
     return schedules
 
