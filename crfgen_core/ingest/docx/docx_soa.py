@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from crfgen_core.ingest.docx.docx_content import DocxContent, DocxParagraph, DocxTable
 from crfgen_core.ingest.ocr.image_schedules import read_image_grids
-from crfgen_core.ingest.pdf.page_finder import CONTINUED, is_caption
+from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
@@ -26,8 +26,7 @@ def docx_soa_grids(content: DocxContent) -> SoaReading:
     for position, block in enumerate(content.blocks):
         if isinstance(block, DocxParagraph):
             if block.text and (block.heading_level is not None or _is_title(block.text)):
-                continued = bool(CONTINUED.search(block.text)) and _is_title(block.text)
-                title = CONTINUED.sub("", block.text).strip(" :-–—") if continued else block.text
+                title, continued = split_caption(block.text) if _is_title(block.text) else (block.text, False)
             continue
         rows = _rows(block)
         if len(rows) < 2 or len(rows[0]) < 3:

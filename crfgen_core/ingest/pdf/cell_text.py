@@ -37,15 +37,20 @@ class TextLine:
     size: float
 
 
-def cell_text(chars: list[FrameChar]) -> CellText:
+def cell_text(chars: list[FrameChar], written_spaces: bool = False) -> CellText:
     """Given the glyphs inside one cell (frame coordinates), return its text and superscript markers."""
-    lines = text_lines(chars)
+    lines = text_lines(chars, written_spaces)
     markers = [m for line in lines for m in line.markers]
     return CellText(_join_lines([line.text for line in lines]), tuple(dict.fromkeys(markers)))
 
 
-def text_lines(chars: list[FrameChar]) -> list[TextLine]:
-    """Given glyphs (frame coordinates), return their text lines top to bottom."""
+def text_lines(chars: list[FrameChar], written_spaces: bool = False) -> list[TextLine]:
+    """Given glyphs (frame coordinates), return their text lines top to bottom.
+
+    Words are split at spaces and wide gaps; with `written_spaces` (an OCR text layer over a scan, which
+    spreads fixed-width glyphs over each word's box and writes one text object per word) at every change
+    of text object instead.
+    """
     result: list[TextLine] = []
     for line in _lines(chars):
         main_size = max(c.size for c in line)
@@ -66,8 +71,11 @@ def text_lines(chars: list[FrameChar]) -> list[TextLine]:
             # small and raised, or raised high at full size (a text rise without a smaller font)
             raised = ((char.size < main_size * SMALL_GLYPH_RATIO and lift > RAISED_SHARE * main_size)
                       or lift > HIGH_RAISE_SHARE * main_size)
-            gap = pending_space or (previous is not None
-                                    and char.x0 - previous.x1 > WORD_GAP_SHARE * max(char.size, 4.0))
+            if written_spaces:
+                gap = pending_space
+            else:
+                gap = pending_space or (previous is not None
+                                        and char.x0 - previous.x1 > WORD_GAP_SHARE * max(char.size, 4.0))
             pending_space = False
             if raised:
                 run.append((" " if gap and run else "") + char.text)

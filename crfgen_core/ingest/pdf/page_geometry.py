@@ -35,6 +35,7 @@ class PdfChar:
     origin_y: float
     size: float
     direction: Direction
+    generated: bool = False  # a space pdfium inferred from a gap, not one the PDF writes
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,9 @@ def _read_chars(textpage: pdfium.PdfTextPage) -> list[PdfChar]:
             scale = math.hypot(matrix.c, matrix.d) or 1.0
             direction = _direction(matrix.a, matrix.b)
         size = pdfium_raw.FPDFText_GetFontSize(handle, index) * scale
+        generated = code == 32 and pdfium_raw.FPDFText_IsGenerated(handle, index) == 1
         chars.append(PdfChar(chr(code), left.value, bottom.value, right.value, top.value,
-                             ox.value, oy.value, size, direction))
+                             ox.value, oy.value, size, direction, generated))
     return chars
 
 

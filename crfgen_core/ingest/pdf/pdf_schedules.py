@@ -6,8 +6,10 @@ from __future__ import annotations
 import bisect
 
 from crfgen_core.ingest.pdf.cell_text import CellText, cell_text, text_lines
-from crfgen_core.ingest.pdf.page_finder import candidate_pages, page_title
+from crfgen_core.ingest.pdf.page_finder import candidate_pages
+from crfgen_core.ingest.pdf.page_geometry import PageGeometry
 from crfgen_core.ingest.pdf.pdf_document import OpenPdf
+from crfgen_core.ingest.pdf.pixel_rules import pixel_segments
 from crfgen_core.ingest.pdf.ruled_tables import (
     Box,
     Frame,
@@ -16,6 +18,7 @@ from crfgen_core.ingest.pdf.ruled_tables import (
     dominant_frame,
     find_ruled_tables,
 )
+from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
@@ -24,6 +27,7 @@ from crfgen_core.model.protocol import ExtractionWarning
 GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
 MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a schedule
 MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows need 4 rules, 3 columns 4)
+PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 ARROW = "↔"
 ARROW_MARGIN = 2.0  # pt: a drawn arrow keeps this far from the cell's top and bottom borders
 ARROW_COVER = 0.6  # ... and covers this share of the cell's width
@@ -70,6 +74,11 @@ def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
 
 def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     geometry = pdf.rules(index)
+    scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.image_count(index) > 0
+    if scanned and pdf.texts[index].strip():
+        # a scanned page with an OCR text layer: the rules are pixels, the glyphs are the layer's
+        segments = pixel_segments(pdf.render(index, PIXEL_RULES_DPI), geometry.width, geometry.height)
+        geometry = PageGeometry(geometry.width, geometry.height, [], segments)
     if len(geometry.segments) < MIN_TABLE_RULES:
         return []
     upright = Frame((1, 0))
@@ -78,33 +87,52 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     tables = find_ruled_tables(geometry, upright)
     if not any(len(t.cells) >= MIN_TABLE_CELLS for t in tables):
         return []
-    geometry = pdf.geometry(index)
+    chars_read = pdf.geometry(index).chars
+    if scanned:
+        chars_read = [c for c in chars_read if not c.generated]
+    geometry = PageGeometry(geometry.width, geometry.height, chars_read, geometry.segments)
+
     frame = dominant_frame(geometry)
     if frame != upright:
         tables = find_ruled_tables(geometry, frame)
     chars = [frame.char(c) for c in geometry.chars if c.direction == frame.direction]
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
-    title, continued = page_title(pdf.texts[index])
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
-        rows = _grid_rows(table, chars, rules)
+        rows = _grid_rows(table, chars, rules, scanned)
         if len(rows) < 2 or len(rows[0]) < 3:
             continue
         markers = {m for row in rows for cell in row for m in cell.markers}
         markers.update(_trailing_letters(rows))
-        legend = read_legend(_lines_below(table, tables[number + 1:], chars), markers, grid_codes(rows))
+        legend = read_legend(_lines_below(table, tables[number + 1:], chars, scanned), markers,
+                             grid_codes(rows))
+        above = tables[number - 1].bbox[3] if number else float("-inf")
+        title, continued = _caption_above(chars, above, table.bbox[1], scanned)
         grids.append(SoaGrid(rows=rows, page=index + 1, title=title, continued=continued,
                              footnotes=legend.footnotes, legend=legend.codes))
     return grids
 
 
-def _lines_below(table: RuledTable, later: list[RuledTable], chars: list[FrameChar]) -> list[LegendLine]:
+def _lines_below(table: RuledTable, later: list[RuledTable], chars: list[FrameChar], written_spaces: bool
+                 ) -> list[LegendLine]:
     """The text lines between a table's bottom and the next table (or the page's end)."""
     bottom = table.bbox[3]
     limit = later[0].bbox[1] if later else float("inf")
     return [LegendLine(line.text, line.lead, line.x0, line.baseline, line.size)
-            for line in text_lines([c for c in chars if bottom < (c.top + c.bottom) / 2 < limit])]
+            for line in text_lines([c for c in chars if bottom < (c.top + c.bottom) / 2 < limit],
+                                   written_spaces)]
+
+
+def _caption_above(chars: list[FrameChar], top: float, bottom: float, written_spaces: bool
+                   ) -> tuple[str | None, bool]:
+    """The SoA caption nearest above a table (between the previous table, or the page top, and this one)
+    and whether it says "continued"; a cell that names a flow chart is no caption."""
+    lines = text_lines([c for c in chars if top < (c.top + c.bottom) / 2 < bottom], written_spaces)
+    for line in reversed(lines):
+        if is_caption(line.text):
+            return split_caption(line.text)
+    return None, False
 
 
 def _trailing_letters(rows: list[list[GridCell]]) -> set[str]:
@@ -124,7 +152,8 @@ def _index(lines: list[float], value: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
 
 
-def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box]) -> list[list[GridCell]]:
+def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], written_spaces: bool
+               ) -> list[list[GridCell]]:
     """Given a ruled table, the page's glyphs and horizontal rules, return its rows of cells; merged
     cells are copied across and down, a drawn arrow inside an empty cell becomes the text "↔"."""
     columns = _lines([c[0] for c in table.cells])
@@ -146,7 +175,7 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box]) -> l
         r_end = max(r + 1, sum(1 for y in rows if y < box[3] - GRID_TOLERANCE))
         glyphs = [ch for i in range(r, r_end) for k in range(c, c_end) for ch in buckets.get((i, k), ())]
         if glyphs:
-            content = cell_text(glyphs)
+            content = cell_text(glyphs, written_spaces)
         elif inner_rules and _drawn_arrow(box, inner_rules, c_end - c):
             content = CellText(ARROW)
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crfgen_core.ingest.soa.captions import caption_rows_apart
 from crfgen_core.ingest.soa.grid import SoaGrid
 from crfgen_core.ingest.soa.stitching import ScheduleDraft, stitch
 from crfgen_core.ingest.soa.table_layout import LaidOutTable, lay_out
@@ -22,7 +23,7 @@ def build_schedules(grids: list[SoaGrid], id_prefix: str = "S") -> list[Schedule
     """
     vocab = soa_vocabulary()
     tables: list[LaidOutTable] = []
-    for grid in grids:
+    for grid in map(caption_rows_apart, grids):
         table = lay_out(grid, vocab, tables[-1] if tables else None)
         if table is not None:
             tables.append(table)

@@ -4,13 +4,18 @@ continue it sideways (more visit columns), a new caption or unrelated header sta
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
+from crfgen_core.ingest.soa.captions import same_title
 from crfgen_core.ingest.soa.grid import GridCell
 from crfgen_core.ingest.soa.table_layout import LaidOutTable
 
-MAX_PAGE_GAP = 2  # footnote-only pages may sit between two parts of one table
+MAX_PAGE_GAP = 1  # a footnote-only page may sit between two parts of one table
+MAX_CONTINUATION_GAP = 4  # ... and more (unreadable scans, landscape inserts) before a part that repeats
+# the table's column headers
 SAME_HEADER_SHARE = 0.8  # share of columns whose headers must agree for a repeated header
+MIN_WITHIN_WORDS = 2  # a header of one word ("3") is inside too many others to identify a column
 SHARED_LABEL_SHARE = 0.5  # share of row labels a sideways continuation must repeat
 
 
@@ -52,18 +57,15 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
     drafts: list[ScheduleDraft] = []
     for table in tables:
         current = drafts[-1] if drafts else None
-        if current is not None and not _too_far(current, table):
-            mapping = _map_columns(table, current)
-            if not table.has_header and len(table.headers) == len(current.segment):
-                _append_rows(current, table, current.segment)
-            elif mapping is not None:
-                _append_rows(current, table, mapping)
-            elif _new_title(current, table):
-                current = None
-            elif _shares_labels(table, current):
-                _append_columns(current, table)
-            else:
-                current = None
+        gap = _page_gap(current, table) if current is not None else 0
+        if current is None or gap > MAX_CONTINUATION_GAP or _new_title(current, table):
+            current = None  # a sibling table (same visits, its own caption) is a schedule of its own
+        elif not table.has_header and len(table.headers) == len(current.segment) and gap <= MAX_PAGE_GAP:
+            _append_rows(current, table, current.segment)
+        elif (mapping := _map_columns(table, current)) is not None:
+            _append_rows(current, table, mapping)  # the same columns, however far: a continuation
+        elif _shares_labels(table, current) and gap <= MAX_PAGE_GAP:
+            _append_columns(current, table)
         else:
             current = None
         if current is None:
@@ -83,15 +85,15 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
     return drafts
 
 
-def _too_far(draft: ScheduleDraft, table: LaidOutTable) -> bool:
+def _page_gap(draft: ScheduleDraft, table: LaidOutTable) -> int:
+    """Pages between the draft's last page and the table's (0 for Word tables and the same page)."""
     page = table.grid.page
-    return page is not None and bool(draft.pages) and page - draft.pages[-1] > MAX_PAGE_GAP
+    return max(page - draft.pages[-1] - 1, 0) if page is not None and draft.pages else 0
 
 
 def _new_title(draft: ScheduleDraft, table: LaidOutTable) -> bool:
     grid = table.grid
-    return bool(grid.title and not grid.continued and draft.title
-                and normalise(grid.title) != normalise(draft.title))
+    return bool(grid.title and not grid.continued and draft.title and not same_title(grid.title, draft.title))
 
 
 def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
@@ -99,13 +101,12 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
     same headers, in order; None when too few columns match. Unmatched columns become new visits."""
     if not table.has_header:
         return None
-    for key_of in (normalise, _loose_key):
-        keys = [[key_of(h) for h in v.headers] for v in draft.visits]
+    for same in (_same_headers, _same_loose_headers, _headers_within):
         mapping: list[int | None] = []
         start = 0
         for headers in table.headers:
-            key = [key_of(h) for h in headers]
-            found = next((i for i in range(start, len(keys)) if keys[i] == key), None)
+            found = next((i for i in range(start, len(draft.visits)) if same(draft.visits[i].headers, headers)),
+                         None)
             mapping.append(found)
             if found is not None:
                 start = found + 1
@@ -137,6 +138,21 @@ def _fill_gaps(mapping: list[int | None], known: int) -> None:
         if after - before - 1 == end - start:
             for offset, k in enumerate(range(start, end)):
                 mapping[k] = before + 1 + offset
+
+
+def _same_headers(known: list[str], headers: list[str]) -> bool:
+    return [normalise(h) for h in known] == [normalise(h) for h in headers]
+
+
+def _same_loose_headers(known: list[str], headers: list[str]) -> bool:
+    return [_loose_key(h) for h in known] == [_loose_key(h) for h in headers]
+
+
+def _headers_within(known: list[str], headers: list[str]) -> bool:
+    """One column's header words all among the other's (a header cell or word missing on one page: an OCR
+    text layer that lost a glyph, a header row not repeated)."""
+    a, b = Counter(normalise(" ".join(known)).split()), Counter(normalise(" ".join(headers)).split())
+    return min(a.total(), b.total()) >= MIN_WITHIN_WORDS and (not a - b or not b - a)
 
 
 def _loose_key(text: str) -> str:

@@ -1,0 +1,80 @@
+"""Ruling lines of a page drawn in pixels (a scanned page, often with an invisible text layer on top), as
+the same segments the vector reader gives: the table finder then needs no second algorithm.
+
+A rule is a long thin run of dark pixels; a run as thick as a filled band (a redaction box, a black
+header bar) is no rule and is left out, so it cannot cut a row in two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from crfgen_core.ingest.pdf.page_geometry import Segment
+
+DARK_LEVEL = 160  # grey value below which a pixel is ink (coloured rules included)
+MIN_RULE_POINTS = 12.0  # a run shorter than this (pt) is a glyph stroke or a dash, not a rule
+MAX_RULE_POINTS = 3.0  # a run thicker than this (pt) is a filled band, not a rule
+ALIGN_PIXELS = 2  # runs on adjacent pixel rows whose ends lie this close are one rule's thickness
+
+Ink = npt.NDArray[np.bool_]
+
+
+def pixel_segments(picture: Image.Image, width: float, height: float) -> list[Segment]:
+    """Given a page rendered upright (no page rotation) and its size in points, return its ruling
+    segments in PDF coordinates (y up)."""
+    ink: Ink = np.asarray(picture.convert("L")) < DARK_LEVEL
+    scale = width / ink.shape[1]  # points per pixel
+    min_run = max(int(MIN_RULE_POINTS / scale), 3)
+    max_thick = max(int(MAX_RULE_POINTS / scale), 2)
+    segments: list[Segment] = []
+    for y, x0, x1 in _rules(ink, min_run, max_thick):
+        top = height - (y + 0.5) * scale
+        segments.append(Segment(x0 * scale, top, (x1 + 1) * scale, top))
+    for x, y0, y1 in _rules(ink.T, min_run, max_thick):
+        segments.append(Segment((x + 0.5) * scale, height - (y1 + 1) * scale, (x + 0.5) * scale, height - y0 * scale))
+    return segments
+
+
+def _rules(ink: Ink, min_run: int, max_thick: int) -> list[tuple[float, int, int]]:
+    """Horizontal rules of an ink mask: (centre row, first column, last column) of each stack of long
+    runs on adjacent rows no thicker than max_thick."""
+    open_stacks: list[list[int]] = []  # first row, last row, x0, x1
+    done: list[tuple[float, int, int]] = []
+    for y, runs in enumerate(_long_runs(ink, min_run)):
+        still_open: list[list[int]] = []
+        for x0, x1 in runs:
+            stack = next((s for s in open_stacks if s[1] == y - 1 and abs(s[2] - x0) <= ALIGN_PIXELS
+                          and abs(s[3] - x1) <= ALIGN_PIXELS), None)
+            if stack is None:
+                still_open.append([y, y, x0, x1])
+            else:
+                open_stacks.remove(stack)
+                stack[1], stack[2], stack[3] = y, min(stack[2], x0), max(stack[3], x1)
+                still_open.append(stack)
+        for stack in open_stacks:
+            _close(stack, max_thick, done)
+        open_stacks = still_open
+    for stack in open_stacks:
+        _close(stack, max_thick, done)
+    return done
+
+
+def _close(stack: list[int], max_thick: int, done: list[tuple[float, int, int]]) -> None:
+    if stack[1] - stack[0] + 1 <= max_thick:
+        done.append(((stack[0] + stack[1]) / 2, stack[2], stack[3]))
+
+
+def _long_runs(ink: Ink, min_run: int) -> list[list[tuple[int, int]]]:
+    """Per pixel row, the runs of ink at least min_run long as (first, last) columns."""
+    padded = np.zeros((ink.shape[0], ink.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink
+    edges = np.diff(padded, axis=1)
+    result: list[list[tuple[int, int]]] = []
+    for row in edges:
+        starts = np.flatnonzero(row == 1)
+        ends = np.flatnonzero(row == -1) - 1
+        long = (ends - starts + 1) >= min_run
+        result.append(list(zip(starts[long].tolist(), ends[long].tolist(), strict=True)))
+    return result

@@ -1,0 +1,75 @@
+"""SoA captions ("Table 3: Schedule of Activities (continued)") for every reader: which text line is one,
+whether it marks a continuation, and caption rows drawn inside the table's own grid."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from crfgen_core.ingest.soa.grid import SoaGrid
+from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
+
+MAX_CAPTION = 160  # characters
+MAX_CAPTION_PREFIX = 3  # words before the title words ("Table 7", "Appendix 2:", "PK AND ADA")
+TABLE_NUMBER = re.compile(r"^\s*(?:table|appendix|figure)\s*([a-z]?\d+(?:\.\d+)*[a-z]?)\b", re.IGNORECASE)
+SAME_TITLE_RATIO = 0.92  # "Days 1 and 2" vs "Days 3-28" subtitles stay apart, a lost letter does not
+CONTINUED = re.compile(r"\(?\b(cont(inued|'d|\.)?|concluded)\)?", re.IGNORECASE)
+
+
+def is_caption(line: str) -> bool:
+    """Whether a text line is an SoA table's caption ("Table 3: Schedule of Activities", "6.1 Trial Flow
+    Chart"), not a sentence that mentions one or a table-of-contents entry."""
+    stripped = line.strip()
+    if len(stripped) > MAX_CAPTION or re.search(r"\.{4,}|…", stripped) or stripped.endswith((".", ",", ";")):
+        return False
+    match = soa_vocabulary().first_title(stripped)
+    if match is None:
+        return False
+    prefix = stripped[:match.start()].split()
+    return len(prefix) <= MAX_CAPTION_PREFIX and not any(word[0].islower() for word in prefix)
+
+
+def split_caption(text: str) -> tuple[str, bool]:
+    """A caption without its continuation mark, and whether it had one."""
+    continued = bool(CONTINUED.search(text))
+    return (CONTINUED.sub("", text).strip(" :-–—") if continued else text.strip()), continued
+
+
+def _leading_caption(text: str) -> str:
+    """The caption a cell starts with (a note may follow it in the same cell), cut to caption length."""
+    return text if len(text) <= MAX_CAPTION else text[:MAX_CAPTION].rsplit(" ", 1)[0]
+
+
+def same_title(first: str, second: str) -> bool:
+    """Whether two captions name the same table: the same table number when both have one, else one's
+    words the start of the other's (a caption read with the note that follows it) or nearly the same
+    letters (an OCR text layer that lost some)."""
+    numbered = TABLE_NUMBER.match(first), TABLE_NUMBER.match(second)
+    if numbered[0] and numbered[1]:
+        return numbered[0].group(1).lower() == numbered[1].group(1).lower()
+    a, b = _words(first), _words(second)
+    if f"{a} ".startswith(f"{b} ") or f"{b} ".startswith(f"{a} "):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= SAME_TITLE_RATIO
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def caption_rows_apart(grid: SoaGrid) -> SoaGrid:
+    """A grid whose top rows are one cell merged across the whole width (the caption, and notes, typed
+    inside the table's frame) without those rows; the first of them becomes the grid's title, whatever
+    its words (an OCR text layer may have lost letters of "Schedule of Activities")."""
+    rows = grid.rows
+    top = 0
+    title, continued = grid.title, grid.continued
+    while top < len(rows) - 1 and rows[top][0].text and all(
+            cell.span_copy and cell.text == rows[top][0].text for cell in rows[top][1:]):
+        if top == 0:
+            title, continued = split_caption(_leading_caption(rows[top][0].text))
+        top += 1
+    if top == 0:
+        return grid
+    return replace(grid, rows=rows[top:], title=title, continued=continued)
