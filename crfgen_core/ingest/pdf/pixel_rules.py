@@ -33,7 +33,8 @@ def pixel_segments(picture: Image.Image, width: float, height: float) -> list[Se
         top = height - (y + 0.5) * scale
         segments.append(Segment(x0 * scale, top, (x1 + 1) * scale, top))
     for x, y0, y1 in _rules(ink.T, min_run, max_thick):
-        segments.append(Segment((x + 0.5) * scale, height - (y1 + 1) * scale, (x + 0.5) * scale, height - y0 * scale))
+        left = (x + 0.5) * scale
+        segments.append(Segment(left, height - (y1 + 1) * scale, left, height - y0 * scale))
     return segments
 
 

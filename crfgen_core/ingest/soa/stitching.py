@@ -105,8 +105,8 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
         mapping: list[int | None] = []
         start = 0
         for headers in table.headers:
-            found = next((i for i in range(start, len(draft.visits)) if same(draft.visits[i].headers, headers)),
-                         None)
+            found = next((i for i in range(start, len(draft.visits))
+                          if same(draft.visits[i].headers, headers)), None)
             mapping.append(found)
             if found is not None:
                 start = found + 1

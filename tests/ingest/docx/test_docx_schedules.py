@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import pytest
 
 from crfgen_core.ingest.reader import read_protocol, read_schedules
@@ -58,3 +59,26 @@ def test_soa_picture_gives_soa_is_image_warning_without_ocr(
     parsed = read_protocol(corpus_dir / "cdisc_pilot_lzzt" / "LZZT_ICH_M11.docx")
     assert not parsed.schedules
     assert [w.code for w in parsed.warnings] == ["SOA_IS_IMAGE"]
+
+
+def test_docx_footnote_texts_and_code_legend_are_linked(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Schedule of Activities", level=1)
+    rows = [["Procedure", "Day 1", "Day 8", "Day 15"], ["Consent", "X", "", ""],
+            ["Diary training", "P", "P", "X"], ["ECG", "X", "", "X"]]
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(3, 0).paragraphs[0].add_run("a").font.superscript = True
+    note = document.add_paragraph()
+    note.add_run("a").font.superscript = True
+    note.add_run(" Triplicate, after 5 minutes supine.")
+    document.add_paragraph("P = practice session, data not collected")
+    path = tmp_path / "legend.docx"
+    document.save(str(path))
+    [schedule], _ = read_schedules(path)
+    ecg = next(a for a in schedule.activities if a.label == "ECG")
+    assert ecg.footnotes == ["a"]
+    assert [(f.marker, f.text) for f in schedule.footnotes] == [("a", "Triplicate, after 5 minutes supine.")]
+    assert [(f.marker, f.text) for f in schedule.legend] == [("P", "practice session, data not collected")]

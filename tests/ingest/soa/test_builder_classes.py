@@ -1,0 +1,71 @@
+"""The one SoA builder on plain grids, one layout class per test (no document needed): caption rows inside
+the grid, continuations found by column structure, sibling tables with the same visits, repeated header
+rows, partly merged section rows, code legends."""
+
+from __future__ import annotations
+
+from crfgen_core.ingest.soa import GridCell, SoaGrid, build_schedules
+
+VISITS = ["Screening", "Day 1", "Week 2", "Week 4"]
+
+
+def _row(*texts: str) -> list[GridCell]:
+    return [GridCell(text) for text in texts]
+
+
+def _merged(text: str, width: int) -> list[GridCell]:
+    return [GridCell(text), *(GridCell(text, span_copy=True) for _ in range(width - 1))]
+
+
+def _grid(page: int, labels: list[str], *, title: str | None = None, continued: bool = False,
+          header: list[str] | None = None, top: list[list[GridCell]] | None = None) -> SoaGrid:
+    rows = [*(top or []), _row("Procedure", *(header or VISITS))]
+    rows += [_row(label, "X", "", "X", "X") for label in labels]
+    return SoaGrid(rows=rows, page=page, title=title, continued=continued)
+
+
+def test_caption_row_drawn_inside_the_grid_is_the_title_not_a_header() -> None:
+    grid = _grid(3, ["Consent", "Vital signs"], top=[_merged("Table 2. Schedule of Activities", 5)])
+    [schedule] = build_schedules([grid])
+    assert schedule.title == "Table 2. Schedule of Activities"
+    assert [v.headers for v in schedule.visits] == [[v] for v in VISITS]
+
+
+def test_continuation_with_a_header_word_lost_and_unrelated_pages_between_is_one_schedule() -> None:
+    first = _grid(10, ["Consent", "Vital signs"], title="Schedule of Activities",
+                  header=["Screening Week -2", "Day 1 Visit 2", "Week 2 Visit 3", "Week 4 Visit 4"])
+    later = _grid(14, ["ECG", "Adverse events"],  # three pages of footnotes between, no caption
+                  header=["Screening Week -2", "Day 1 Visit 2", "Week 2", "Week 4 Visit 4"])
+    [schedule] = build_schedules([first, later])
+    assert schedule.pages == [10, 14] and len(schedule.visits) == 4
+    assert [a.label for a in schedule.activities] == ["Consent", "Vital signs", "ECG", "Adverse events"]
+
+
+def test_sibling_table_with_the_same_visits_and_its_own_caption_is_a_schedule_of_its_own() -> None:
+    main = _grid(5, ["Consent", "Vital signs"], title="Table 1 Schedule of Activities")
+    labs = _grid(6, ["Hematology", "Chemistry"], title="Table 2 Laboratory Schedule of Assessments")
+    schedules = build_schedules([main, labs])
+    assert [s.title for s in schedules] == ["Table 1 Schedule of Activities",
+                                            "Table 2 Laboratory Schedule of Assessments"]
+    assert [len(s.visits) for s in schedules] == [4, 4]
+
+
+def test_header_row_repeated_inside_a_table_and_partly_merged_section_row_are_not_activities() -> None:
+    grid = _grid(1, ["Consent"])
+    section = [GridCell("Laboratory"), GridCell("Laboratory", span_copy=True),
+               GridCell("Laboratory", span_copy=True), GridCell(), GridCell()]
+    rows = [*grid.rows, _row("PROCEDURE", *(v.upper() for v in VISITS)), section,
+            _row("Hematology", "X", "X", "", "")]
+    [schedule] = build_schedules([SoaGrid(rows=rows, page=1)])
+    labels = [(a.label, a.group) for a in schedule.activities]
+    assert labels == [("Consent", None), ("Hematology", "Laboratory")]
+
+
+def test_code_legend_and_footnotes_reach_the_schedule() -> None:
+    grid = _grid(1, ["Consent", "Diary"])
+    rows = [*grid.rows, [GridCell("Training", ("a",)), GridCell("P"), GridCell(), GridCell("P"), GridCell()]]
+    legend_grid = SoaGrid(rows=rows, page=1, footnotes={"a": "Fasting."},
+                          legend={"P": "practice, not collected"})
+    [schedule] = build_schedules([legend_grid])
+    assert [(f.marker, f.text) for f in schedule.legend] == [("P", "practice, not collected")]
+    assert [(f.marker, f.text) for f in schedule.footnotes] == [("a", "Fasting.")]
