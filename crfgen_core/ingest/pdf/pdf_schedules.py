@@ -27,6 +27,7 @@ from crfgen_core.model.protocol import ExtractionWarning
 GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
 MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a schedule
 MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows need 4 rules, 3 columns 4)
+MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row missing column rules
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 ARROW = "↔"
 ARROW_MARGIN = 2.0  # pt: a drawn arrow keeps this far from the cell's top and bottom borders
@@ -174,6 +175,12 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
         c_end = max(c + 1, sum(1 for x in columns if x < box[2] - GRID_TOLERANCE))
         r_end = max(r + 1, sum(1 for y in rows if y < box[3] - GRID_TOLERANCE))
         glyphs = [ch for i in range(r, r_end) for k in range(c, c_end) for ch in buckets.get((i, k), ())]
+        parts = _column_parts(buckets, range(r, r_end), range(c, c_end), written_spaces)
+        if parts is not None:  # a row drawn without its inner column rules: marks stand in columns
+            for k, part in parts.items():
+                for i in range(r, r_end):
+                    grid[i][k] = GridCell(part.text, part.markers, span_copy=i > r)
+            continue
         if glyphs:
             content = cell_text(glyphs, written_spaces)
         elif inner_rules and _drawn_arrow(box, inner_rules, c_end - c):
@@ -185,6 +192,21 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
                 copy = i > r or k > c
                 grid[i][k] = GridCell(content.text, content.markers, span_copy=copy)
     return grid
+
+
+def _column_parts(buckets: dict[tuple[int, int], list[FrameChar]], rows: range, columns: range,
+                  written_spaces: bool) -> dict[int, CellText] | None:
+    """The text of each grid column under a box spanning several, when two or more of them hold a tick
+    of their own: the row's column rules were left out (or drawn as pictures), its marks are not one
+    merged cell (a merged cell's text is one phrase, not ticks standing in separate columns)."""
+    if len(columns) < 2:
+        return None
+    slots = {k: [ch for i in rows for ch in buckets.get((i, k), ())] for k in columns}
+    parts = {k: cell_text(glyphs, written_spaces) for k, glyphs in slots.items() if glyphs}
+    vocab = soa_vocabulary()
+    if sum(1 for part in parts.values() if vocab.is_tick(part.text)) < MIN_SPLIT_TICKS:
+        return None
+    return parts
 
 
 def _distance(values: list[float], value: float) -> float:

@@ -30,7 +30,7 @@ def build_schedules(grids: list[SoaGrid], id_prefix: str = "S") -> list[Schedule
     schedules: list[Schedule] = []
     for draft in stitch(tables):
         visit_like = sum(1 for v in draft.visits if any(vocab.is_visit_like(h) for h in v.headers))
-        if visit_like < 2 or not draft.activities:
+        if visit_like < min(2, len(draft.visits)) or not draft.activities:
             continue
         schedules.append(_to_schedule(draft, f"{id_prefix}{len(schedules) + 1}"))
     return schedules

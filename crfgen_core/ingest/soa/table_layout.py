@@ -54,7 +54,9 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
     """
     vocab = vocabulary or soa_vocabulary()
     rows = [[_split_marker(cell) for cell in row] for row in grid.rows]
-    if not rows or len(rows[0]) < 1 + MIN_VISIT_COLUMNS:
+    # a table captioned as a schedule may hold a single period's visit (a screening outline)
+    min_visits = 1 if grid.title and vocab.is_title(grid.title) else MIN_VISIT_COLUMNS
+    if not rows or len(rows[0]) < 1 + min_visits:
         return None
     width = len(rows[0])
     tick_rows = [i for i, row in enumerate(rows) if any(_tick(c, vocab) for c in row[1:])]
@@ -78,7 +80,7 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
                              or not any(r[j].span_copy for r in header_rows)]
     body = rows[first_body:]
     header_rows = rows[:first_body]
-    if len(visit_columns) < MIN_VISIT_COLUMNS:
+    if len(visit_columns) < min_visits:
         return None
     ticks = sum(1 for row in body for j in visit_columns if _tick(row[j], vocab))
     if ticks < MIN_TICKS and split is None:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 TERMS_FILE = Path(__file__).parent / "data" / "soa_terms.csv"
+LEADING_MARKERS = re.compile(r"^(?:[a-z](?:\s*,\s*[a-z])*|[*†‡§¶#]+)\s+(?=[A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,10 @@ class SoaVocabulary:
         return bool(value) and any(p.search(value) for p in self.visit)
 
     def is_non_visit_column(self, header: str) -> bool:
-        return any(p.search(header.strip()) for p in self.non_visit_column)
+        """Given a column's header text, say whether the column explains rows (notes, a section
+        reference) instead of scheduling them; footnote letters typed before the words are ignored."""
+        words = LEADING_MARKERS.sub("", header.strip())
+        return any(p.search(words) for p in self.non_visit_column)
 
     def is_title(self, text: str) -> bool:
         return any(p.search(text) for p in self.title)

@@ -153,3 +153,23 @@ def test_pdf_without_soa_gives_no_schedule_and_a_warning(tmp_path: Path, capsys:
     assert main(["extract", str(path), "--soa-json", str(out)]) == 0
     assert '"schedules": []' in out.read_text()
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_row_drawn_without_its_column_rules_keeps_its_marks_in_their_columns(tmp_path: Path) -> None:
+    path = tmp_path / "open_row.pdf"
+    rows = [["Procedure", "Screening", "Day 1", "Week 2", "Week 4"], ["Consent", "X", "", "", ""],
+            ["ECG", "X", "", "X", "X"], ["Dosing", "", "X", "X", "X"], ["Adverse events", "X", "X", "", "X"]]
+    table = Table(rows, colWidths=[150, 80, 80, 80, 80], rowHeights=18)
+    table.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("LINEBELOW", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("LINEBEFORE", (1, 0), (-1, 1), 0.5, colors.black),  # row 2 has no
+                               ("LINEBEFORE", (1, 2), (1, 2), 0.5, colors.black),  # inner rules
+                               ("LINEBEFORE", (1, 3), (-1, -1), 0.5, colors.black)]))
+    canvas = Canvas(str(path), pagesize=letter)
+    canvas.drawString(40, 740, "Schedule of Activities")
+    table.wrapOn(canvas, 470, 200)
+    table.drawOn(canvas, 72, 600)
+    canvas.save()
+    schedule = _schedules(path)[0]
+    ecg = next(a for a in schedule.activities if a.label == "ECG")
+    assert sorted(c.visit for c in schedule.cells if c.activity == ecg.id) == ["V1", "V3", "V4"]

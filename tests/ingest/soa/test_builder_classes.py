@@ -69,3 +69,12 @@ def test_code_legend_and_footnotes_reach_the_schedule() -> None:
     [schedule] = build_schedules([legend_grid])
     assert [(f.marker, f.text) for f in schedule.legend] == [("P", "practice, not collected")]
     assert [(f.marker, f.text) for f in schedule.footnotes] == [("a", "Fasting.")]
+
+
+def test_single_visit_table_under_an_soa_caption_is_a_schedule_untitled_is_not() -> None:
+    rows = [_row("Procedure", "Screening Visit", "c Notes"), _row("Consent", "X", ""),
+            _row("Medical history", "X", "Including smoking"), _row("Vital signs", "X", "")]
+    titled = SoaGrid(rows=rows, page=2, title="Table 2-1: Screening Procedural Outline")
+    [schedule] = build_schedules([titled])
+    assert [v.label for v in schedule.visits] == ["Screening Visit"]  # the notes column is no visit
+    assert build_schedules([SoaGrid(rows=rows, page=2)]) == []
