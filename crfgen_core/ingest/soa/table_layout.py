@@ -15,6 +15,8 @@ SPARSE_ROW_SHARE = 0.5  # a body row above the first tick fills at most this sha
 _REF_ITEM = r"(?:(?:see\s+)?(?:sections?|appendix|app\.|table|figure|§)\s*[A-Z0-9][\d.]*|\d{1,2}(?:\.\d+)*)"
 CROSS_REFERENCE = re.compile(rf"\s*[(\[]\s*{_REF_ITEM}(?:\s*[,;&]\s*(?:and\s+)?{_REF_ITEM})*\s*[)\]]\s*$",
                              re.IGNORECASE)
+REFERENCE_ONLY = re.compile(rf"^\s*{_REF_ITEM}(?:\s*[,;&/]\s*(?:and\s+)?{_REF_ITEM})*\s*$", re.IGNORECASE)
+POINTER_SHARE = 0.6  # share of a label-side column's cells that are bare references for it to be a pointer
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
 
 
@@ -98,10 +100,12 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         headers.append(texts)
         header_markers.append(tuple(dict.fromkeys(markers)))
     body_rows: list[BodyRow] = []
+    pointers = _pointer_columns(header_rows, body, first_visit, vocab)
     for row in body:
         if any(_repeats(row, header, visit_columns) for header in header_rows):
             continue  # a header row repeated inside the table (a Word table running over pages)
-        label_cells = [c for c in row[:first_visit] if c.text and not c.span_copy]
+        label_cells = [c for j, c in enumerate(row[:first_visit])
+                       if c.text and not c.span_copy and j not in pointers]
         if not label_cells:
             if body_rows and any(row[j].text for j in visit_columns):
                 body_rows[-1] = _continue_row(body_rows[-1], [row[j] for j in visit_columns])
@@ -118,6 +122,20 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
     return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid,
                         header_rows=[[c.text for c in r] for r in header_rows], first_visit=first_visit,
                         visit_columns=visit_columns, other_columns=other_columns)
+
+
+def _pointer_columns(header_rows: list[list[GridCell]], body: list[list[GridCell]], first_visit: int,
+                     vocab: SoaVocabulary) -> set[int]:
+    """Label-side columns that point to the protocol text ("Protocol Section", "Reference": 8.1.2,
+    Appendix 2) instead of naming the activity: never the row label, even when right of the activity."""
+    pointers: set[int] = set()
+    for j in range(1, first_visit):
+        header = " ".join(row[j].text for row in header_rows if not row[j].span_copy)
+        values = [row[j].text for row in body if row[j].text and not row[j].span_copy]
+        references = sum(1 for value in values if REFERENCE_ONLY.match(value))
+        if vocab.is_non_visit_column(header) or (values and references >= POINTER_SHARE * len(values)):
+            pointers.add(j)
+    return pointers
 
 
 def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaVocabulary) -> int:

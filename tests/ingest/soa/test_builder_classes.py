@@ -78,3 +78,13 @@ def test_single_visit_table_under_an_soa_caption_is_a_schedule_untitled_is_not()
     [schedule] = build_schedules([titled])
     assert [v.label for v in schedule.visits] == ["Screening Visit"]  # the notes column is no visit
     assert build_schedules([SoaGrid(rows=rows, page=2)]) == []
+
+
+def test_reference_column_right_of_the_activity_is_not_the_label() -> None:
+    rows = [_row("Procedure", "Protocol Section", *VISITS), _row("Consent", "10.1.3", "X", "", "", ""),
+            _row("Vital signs", "8.2.2", "X", "X", "X", "X"), _row("ECG", "Section 8.2.3", "X", "", "", "X")]
+    [schedule] = build_schedules([SoaGrid(rows=rows, page=1)])
+    assert [a.label for a in schedule.activities] == ["Consent", "Vital signs", "ECG"]
+    headerless = [_row("Procedure", "", *VISITS), *rows[1:]]  # known by its values alone
+    [schedule] = build_schedules([SoaGrid(rows=headerless, page=1)])
+    assert [a.label for a in schedule.activities] == ["Consent", "Vital signs", "ECG"]
