@@ -52,7 +52,7 @@ def text_lines(chars: list[FrameChar], written_spaces: bool = False) -> list[Tex
     of text object instead.
     """
     result: list[TextLine] = []
-    for line in _lines(chars):
+    for line in glyph_lines(chars):
         main_size = max(c.size for c in line)
         main_baseline = max((c.baseline for c in line if c.size >= main_size * SMALL_GLYPH_RATIO),
                             default=line[0].baseline)
@@ -113,7 +113,7 @@ def _close_run(run: list[str], parts: list[str], markers: list[str]) -> None:
         parts.append(text)
 
 
-def _lines(chars: list[FrameChar]) -> list[list[FrameChar]]:
+def glyph_lines(chars: list[FrameChar]) -> list[list[FrameChar]]:
     """Group glyphs into text lines by baseline: glyph boxes are tight (an x-height letter's box hardly
     overlaps a raised marker's), baselines are not; superscripts and subscripts join their line."""
     lines: list[tuple[float, float, list[FrameChar]]] = []  # baseline, size of the line's largest glyph

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import bisect
 
+from crfgen_core.ingest.pdf.aligned_tables import aligned_tables
 from crfgen_core.ingest.pdf.cell_text import CellText, cell_text, text_lines
-from crfgen_core.ingest.pdf.page_finder import candidate_pages
+from crfgen_core.ingest.pdf.page_finder import MIN_TICKS_ON_PAGE, TICK_TOKEN, candidate_pages
 from crfgen_core.ingest.pdf.page_geometry import PageGeometry
 from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.ingest.pdf.pixel_rules import pixel_segments
@@ -80,13 +81,12 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
         # a scanned page with an OCR text layer: the rules are pixels, the glyphs are the layer's
         segments = pixel_segments(pdf.render(index, PIXEL_RULES_DPI), geometry.width, geometry.height)
         geometry = PageGeometry(geometry.width, geometry.height, [], segments)
-    if len(geometry.segments) < MIN_TABLE_RULES:
-        return []
     upright = Frame((1, 0))
     # glyphs cost most: read them only where the rules draw a table (a turned one too: its cell count
-    # does not depend on the frame)
-    tables = find_ruled_tables(geometry, upright)
-    if not any(len(t.cells) >= MIN_TABLE_CELLS for t in tables):
+    # does not depend on the frame), or where the text has many ticks (a table without column rules)
+    tables = find_ruled_tables(geometry, upright) if len(geometry.segments) >= MIN_TABLE_RULES else []
+    ruled = any(len(t.cells) >= MIN_TABLE_CELLS for t in tables)
+    if not ruled and len(TICK_TOKEN.findall(pdf.texts[index])) < MIN_TICKS_ON_PAGE:
         return []
     chars_read = pdf.geometry(index).chars
     if scanned:
@@ -99,6 +99,8 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     chars = [frame.char(c) for c in geometry.chars if c.direction == frame.direction]
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
+    if not ruled:
+        return _aligned_grids(chars, index + 1, scanned)
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
         rows = _grid_rows(table, chars, rules, scanned)
@@ -106,8 +108,8 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
             continue
         markers = {m for row in rows for cell in row for m in cell.markers}
         markers.update(_trailing_letters(rows))
-        legend = read_legend(_lines_below(table, tables[number + 1:], chars, scanned), markers,
-                             grid_codes(rows))
+        limit = tables[number + 1].bbox[1] if number + 1 < len(tables) else float("inf")
+        legend = read_legend(_lines_between(chars, table.bbox[3], limit, scanned), markers, grid_codes(rows))
         above = tables[number - 1].bbox[3] if number else float("-inf")
         title, continued = _caption_above(chars, above, table.bbox[1], scanned)
         grids.append(SoaGrid(rows=rows, page=index + 1, title=title, continued=continued,
@@ -115,11 +117,26 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     return grids
 
 
-def _lines_below(table: RuledTable, later: list[RuledTable], chars: list[FrameChar], written_spaces: bool
-                 ) -> list[LegendLine]:
+def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool) -> list[SoaGrid]:
+    """Grids of the tables on a page without column rules, their columns found by text alignment."""
+    grids: list[SoaGrid] = []
+    found = aligned_tables(chars, written_spaces)
+    for number, table in enumerate(found):
+        rows = table.rows
+        markers = {m for row in rows for cell in row for m in cell.markers} | _trailing_letters(rows)
+        limit = found[number + 1].bbox[1] if number + 1 < len(found) else float("inf")
+        legend = read_legend(_lines_between(chars, table.bbox[3], limit, written_spaces), markers,
+                             grid_codes(rows))
+        above = found[number - 1].bbox[3] if number else float("-inf")
+        title, continued = _caption_above(chars, above, table.bbox[1], written_spaces)
+        grids.append(SoaGrid(rows=rows, page=page, title=title, continued=continued,
+                             footnotes=legend.footnotes, legend=legend.codes))
+    return grids
+
+
+def _lines_between(chars: list[FrameChar], bottom: float, limit: float, written_spaces: bool
+                   ) -> list[LegendLine]:
     """The text lines between a table's bottom and the next table (or the page's end)."""
-    bottom = table.bbox[3]
-    limit = later[0].bbox[1] if later else float("inf")
     return [LegendLine(line.text, line.lead, line.x0, line.baseline, line.size)
             for line in text_lines([c for c in chars if bottom < (c.top + c.bottom) / 2 < limit],
                                    written_spaces)]

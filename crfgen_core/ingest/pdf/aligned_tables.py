@@ -1,0 +1,194 @@
+"""SoA tables drawn without vertical rules (booktabs style: horizontal rules only, or no rules at all):
+columns come from text alignment. Ticks of many rows stack in columns; their x-clusters are the visit
+columns, the text left of them the row labels, the lines above the first tick row the header.
+
+Only the layout is read here; whether the grid is a schedule is decided by the one builder
+(crfgen_core.ingest.soa), as for ruled tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import dataclass
+
+from crfgen_core.ingest.pdf.cell_text import cell_text, glyph_lines
+from crfgen_core.ingest.pdf.ruled_tables import Box, FrameChar
+from crfgen_core.ingest.soa.captions import is_caption
+from crfgen_core.ingest.soa.grid import GridCell
+from crfgen_core.ingest.soa.legend import FOOTNOTE_ENTRY
+from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
+
+PHRASE_GAP = 0.9  # em: a wider gap between glyphs of one line separates two cells
+COLUMN_SLACK = 0.8  # em: tick centres this close belong to one column
+MIN_TICK_ROWS = 3  # lines with two or more ticks: fewer and there is no aligned schedule
+MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows
+MAX_HEADER_LINES = 8
+MAX_LINE_GAP = 2.6  # line pitches: a wider vertical gap ends the table (or its header)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    markers: tuple[str, ...]
+    x0: float
+    x1: float
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass(frozen=True)
+class Line:
+    phrases: list[Phrase]
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(frozen=True)
+class AlignedTable:
+    rows: list[list[GridCell]]
+    bbox: Box
+
+
+def aligned_tables(chars: list[FrameChar], written_spaces: bool = False) -> list[AlignedTable]:
+    """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom."""
+    lines = _lines(chars, written_spaces)
+    vocab = soa_vocabulary()
+    ticks = [[p for p in line.phrases if vocab.is_tick(p.text)] for line in lines]
+    if sum(1 for found in ticks if len(found) >= 2) < MIN_TICK_ROWS:
+        return []
+    tick_rows = [i for i, found in enumerate(ticks) if found]
+    size = statistics.median(line.size for line in lines)
+    gaps = [b.top - a.top for a, b in itertools.pairwise(lines) if b.top > a.top]
+    pitch = statistics.median(gaps) if gaps else size * 1.2
+    tables: list[AlignedTable] = []
+    start = 0
+    while start < len(tick_rows):
+        first, last = _body_span(lines, tick_rows, start, pitch)
+        members = [k for k in tick_rows if first <= k <= last]
+        centres = _columns([p.centre for k in members for p in ticks[k]], COLUMN_SLACK * size)
+        if len(centres) >= 2:
+            header = _header_lines(lines, first, pitch)
+            tables.append(_table(lines[header:first], lines[first:last + 1], centres))
+        start = tick_rows.index(members[-1]) + 1 if members else start + 1
+    return tables
+
+
+def _lines(chars: list[FrameChar], written_spaces: bool) -> list[Line]:
+    """Text lines split into phrases at wide gaps, top to bottom."""
+    result: list[Line] = []
+    for glyphs in glyph_lines(chars):
+        visible = sorted((c for c in glyphs if c.text.strip()), key=lambda c: c.x0)
+        if not visible:
+            continue
+        size = max(c.size for c in visible)
+        groups: list[list[FrameChar]] = [[visible[0]]]
+        for char in visible[1:]:
+            if char.x0 - groups[-1][-1].x1 > PHRASE_GAP * size:
+                groups.append([char])
+            else:
+                groups[-1].append(char)
+        phrases = []
+        for group in groups:
+            members = [c for c in glyphs if group[0].x0 <= (c.x0 + c.x1) / 2 <= group[-1].x1]
+            content = cell_text(members, written_spaces)
+            if content.text or content.markers:
+                phrases.append(Phrase(content.text, content.markers, group[0].x0, group[-1].x1))
+        result.append(Line(phrases, min(c.top for c in visible), max(c.bottom for c in visible), size))
+    return result
+
+
+def _body_span(lines: list[Line], tick_rows: list[int], start: int, pitch: float) -> tuple[int, int]:
+    """The first and last line of the table body holding tick row `start`: it runs on while lines
+    follow each other closely and no footnote legend begins."""
+    first = last = tick_rows[start]
+    k = last + 1
+    while k < len(lines) and lines[k].top - lines[k - 1].top <= MAX_LINE_GAP * pitch:
+        text = " ".join(p.text for p in lines[k].phrases)
+        if FOOTNOTE_ENTRY.match(text) and len(lines[k].phrases) == 1 and k not in tick_rows:
+            break
+        if k in tick_rows:
+            last = k
+        k += 1
+    return first, last
+
+
+def _header_lines(lines: list[Line], first: int, pitch: float) -> int:
+    """Index of the first header line above the first tick row: close lines, no caption, at most a few."""
+    top = first
+    while (top > 0 and first - top < MAX_HEADER_LINES and not is_caption(_text(lines[top - 1]))
+           and lines[top].top - lines[top - 1].top <= MAX_LINE_GAP * pitch):
+        top -= 1
+    return top
+
+
+def _text(line: Line) -> str:
+    return " ".join(p.text for p in line.phrases)
+
+
+def _columns(centres: list[float], slack: float) -> list[float]:
+    """Centres of the tick columns: clusters of tick centres seen in enough rows."""
+    clusters: list[list[float]] = []
+    for x in sorted(centres):
+        if clusters and x - clusters[-1][-1] <= slack:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    return [statistics.mean(c) for c in clusters if len(c) >= MIN_COLUMN_TICKS]
+
+
+def _table(header: list[Line], body: list[Line], centres: list[float]) -> AlignedTable:
+    """Header and body lines laid on the columns: column 0 the labels, one per tick column, and a last
+    column for text right of the ticks (notes)."""
+    bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
+    left = centres[0] - (centres[1] - centres[0]) / 2
+    right = centres[-1] + (centres[-1] - centres[-2]) / 2
+    width = len(centres) + 2
+    rows: list[list[GridCell]] = []
+    for line in header:
+        row = [GridCell() for _ in range(width)]
+        for phrase in line.phrases:
+            covered = [k + 1 for k, x in enumerate(centres) if phrase.x0 - 1 <= x <= phrase.x1 + 1]
+            if phrase.x1 <= left:
+                covered = [0]
+            elif not covered:
+                covered = [_slot(phrase.centre, left, right, bounds)]
+            for n, k in enumerate(covered):
+                row[k] = GridCell(phrase.text, phrase.markers, span_copy=n > 0)
+        rows.append(row)
+    for line in body:
+        row = [GridCell() for _ in range(width)]
+        labels = [p for p in line.phrases if p.x1 <= left or p.centre < left]
+        if labels:
+            row[0] = GridCell(" ".join(p.text for p in labels), tuple(m for p in labels for m in p.markers))
+        for phrase in line.phrases:
+            if phrase in labels:
+                continue
+            k = _slot(phrase.centre, left, right, bounds)
+            text = f"{row[k].text} {phrase.text}".strip()
+            row[k] = GridCell(text, row[k].markers + phrase.markers)
+        if rows and row[0].text and not any(c.text for c in row[1:]) and row[0].text[:1].islower():
+            previous = rows[-1]  # a wrapped label line
+            rows[-1] = [GridCell(f"{previous[0].text} {row[0].text}", previous[0].markers + row[0].markers),
+                        *previous[1:]]
+            continue
+        rows.append(row)
+    if not any(row[-1].text for row in rows):
+        rows = [row[:-1] for row in rows]  # no notes right of the ticks
+    top = min(line.top for line in [*header, *body])
+    bottom = max(line.bottom for line in body)
+    x0 = min(p.x0 for line in [*header, *body] for p in line.phrases)
+    x1 = max(p.x1 for line in [*header, *body] for p in line.phrases)
+    return AlignedTable(rows, (x0, top, x1, bottom))
+
+
+def _slot(x: float, left: float, right: float, bounds: list[float]) -> int:
+    """Grid column of an x position: 0 labels, 1..n tick columns, n + 1 right of the last."""
+    if x < left:
+        return 0
+    if x > right:
+        return len(bounds) + 2
+    return 1 + sum(1 for b in bounds if x > b)

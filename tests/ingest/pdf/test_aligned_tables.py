@@ -1,0 +1,53 @@
+"""SoA tables without column rules (booktabs style, or no rules at all): columns from tick alignment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import landscape, letter
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from crfgen_core.ingest.reader import read_schedules
+
+VISITS = ["Day -14", "Day 1", "Week 2", "Week 4", "Week 8"]
+ROWS = 20
+
+
+def _marks(row: int) -> list[str]:
+    return ["X" if (row + column) % 3 == 0 else "" for column in range(len(VISITS))]
+
+
+def _pdf(path: Path, horizontal_rules: bool) -> Path:
+    header = [["", "Screening", "Treatment", "", "", "Follow-up"], ["Procedure", *VISITS]]
+    body = [[f"Assessment {row:02d}", *_marks(row)] for row in range(ROWS)]
+    table = Table(header + body, colWidths=[180, 70, 70, 70, 70, 70])
+    style: list[tuple[object, ...]] = [("FONTSIZE", (0, 0), (-1, -1), 9), ("SPAN", (2, 0), (4, 0)),
+                                       ("ALIGN", (1, 0), (-1, -1), "CENTER")]
+    if horizontal_rules:  # booktabs: top, mid and bottom rules only
+        style += [("LINEABOVE", (0, 0), (-1, 0), 1, colors.black),
+                  ("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
+                  ("LINEBELOW", (0, -1), (-1, -1), 1, colors.black)]
+    table.setStyle(TableStyle(style))
+    styles = getSampleStyleSheet()
+    SimpleDocTemplate(str(path), pagesize=landscape(letter)).build(
+        [Paragraph("Table 1: Schedule of Activities", styles["Heading2"]), table, Spacer(1, 6),
+         Paragraph("X = performed at this visit", styles["Normal"])])
+    return path
+
+
+@pytest.mark.parametrize("horizontal_rules", [True, False])
+def test_table_without_column_rules_is_read_by_alignment(tmp_path: Path, horizontal_rules: bool) -> None:
+    schedules, warnings = read_schedules(_pdf(tmp_path / "aligned.pdf", horizontal_rules))
+    assert not warnings
+    [schedule] = schedules
+    assert schedule.title == "Table 1: Schedule of Activities"
+    assert [v.headers[-1] for v in schedule.visits] == VISITS
+    assert [a.label for a in schedule.activities] == [f"Assessment {row:02d}" for row in range(ROWS)]
+    marked = {(a.row, v.id) for c in schedule.cells for a in schedule.activities for v in schedule.visits
+              if c.activity == a.id and c.visit == v.id}
+    assert marked == {(row, f"V{column + 1}") for row in range(ROWS) for column, mark in enumerate(_marks(row))
+                      if mark}
+    assert [(f.marker, f.text) for f in schedule.legend] == [("X", "performed at this visit")]
