@@ -48,6 +48,6 @@ def test_table_without_column_rules_is_read_by_alignment(tmp_path: Path, horizon
     assert [a.label for a in schedule.activities] == [f"Assessment {row:02d}" for row in range(ROWS)]
     marked = {(a.row, v.id) for c in schedule.cells for a in schedule.activities for v in schedule.visits
               if c.activity == a.id and c.visit == v.id}
-    assert marked == {(row, f"V{column + 1}") for row in range(ROWS) for column, mark in enumerate(_marks(row))
-                      if mark}
+    assert marked == {(row, f"V{column + 1}") for row in range(ROWS)
+                      for column, mark in enumerate(_marks(row)) if mark}
     assert [(f.marker, f.text) for f in schedule.legend] == [("X", "performed at this visit")]
