@@ -9,6 +9,7 @@ Only the layout is read here; whether the grid is a schedule is decided by the o
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
 PHRASE_GAP = 0.9  # em: a wider gap between glyphs of one line separates two cells
 COLUMN_SLACK = 0.8  # em: tick centres this close belong to one column
+DASH = re.compile(r"^[-–—‐]$")
 MIN_TICK_ROWS = 3  # lines with two or more ticks: fewer and there is no aligned schedule
 MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows
 MAX_HEADER_LINES = 8
@@ -57,9 +59,10 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False) -> list
     """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom."""
     lines = _lines(chars, written_spaces)
     vocab = soa_vocabulary()
-    ticks = [[p for p in line.phrases if vocab.is_tick(p.text)] for line in lines]
-    if sum(1 for found in ticks if len(found) >= 2) < MIN_TICK_ROWS:
+    if sum(1 for line in lines if sum(1 for p in line.phrases if vocab.is_tick(p.text)) >= 2) < MIN_TICK_ROWS:
         return []
+    # a dash standing for "nothing scheduled" marks its column as well as a tick does
+    ticks = [[p for p in line.phrases if vocab.is_tick(p.text) or _is_dash(p.text)] for line in lines]
     tick_rows = [i for i, found in enumerate(ticks) if found]
     size = statistics.median(line.size for line in lines)
     gaps = [b.top - a.top for a, b in itertools.pairwise(lines) if b.top > a.top]
@@ -75,6 +78,10 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False) -> list
             tables.append(_table(lines[header:first], lines[first:last + 1], centres))
         start = tick_rows.index(members[-1]) + 1 if members else start + 1
     return tables
+
+
+def _is_dash(text: str) -> bool:
+    return bool(DASH.match(text))
 
 
 def _lines(chars: list[FrameChar], written_spaces: bool) -> list[Line]:
@@ -150,12 +157,8 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     rows: list[list[GridCell]] = []
     for line in header:
         row = [GridCell() for _ in range(width)]
-        for phrase in line.phrases:
-            covered = [k + 1 for k, x in enumerate(centres) if phrase.x0 - 1 <= x <= phrase.x1 + 1]
-            if phrase.x1 <= left:
-                covered = [0]
-            elif not covered:
-                covered = [_slot(phrase.centre, left, right, bounds)]
+        spans = _header_spans(line.phrases, centres, left, right, bounds)
+        for phrase, covered in zip(line.phrases, spans, strict=True):
             for n, k in enumerate(covered):
                 row[k] = GridCell(phrase.text, phrase.markers, span_copy=n > 0)
         rows.append(row)
@@ -183,6 +186,34 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     x0 = min(p.x0 for line in [*header, *body] for p in line.phrases)
     x1 = max(p.x1 for line in [*header, *body] for p in line.phrases)
     return AlignedTable(rows, (x0, top, x1, bottom))
+
+
+def _header_spans(phrases: list[Phrase], centres: list[float], left: float, right: float,
+                  bounds: list[float]) -> list[list[int]]:
+    """Grid columns under each header phrase. A group header ("Treatment Period") is centred over its
+    columns: from the column(s) at its centre it takes equal steps outwards while both neighbours are
+    free (under no other phrase of the line) and exist."""
+    claimed: dict[int, int] = {}
+    starts: list[list[int]] = []
+    for number, phrase in enumerate(phrases):
+        if phrase.x1 <= left:
+            start = [0]
+        else:
+            start = [k + 1 for k, x in enumerate(centres) if phrase.x0 - 1 <= x <= phrase.x1 + 1]
+            if not start:
+                start = [_slot(phrase.centre, left, right, bounds)]
+        starts.append(start)
+        for k in start:
+            claimed.setdefault(k, number)
+    spans: list[list[int]] = []
+    for number, start in enumerate(starts):
+        low, high = min(start), max(start)
+        if low >= 1 and high <= len(centres):
+            while (low - 1 >= 1 and high + 1 <= len(centres)
+                   and claimed.get(low - 1, number) == number and claimed.get(high + 1, number) == number):
+                low, high = low - 1, high + 1
+        spans.append(list(range(low, high + 1)))
+    return spans
 
 
 def _slot(x: float, left: float, right: float, bounds: list[float]) -> int:

@@ -114,7 +114,16 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
         title, continued = _caption_above(chars, above, table.bbox[1], scanned)
         grids.append(SoaGrid(rows=rows, page=index + 1, title=title, continued=continued,
                              footnotes=legend.footnotes, legend=legend.codes))
+    if not any(_has_ticks(grid) for grid in grids):
+        # rules around the header only (booktabs with a boxed header, shaded bands): the ticks below
+        # stand in columns of their own
+        return _aligned_grids(chars, index + 1, scanned) or grids
     return grids
+
+
+def _has_ticks(grid: SoaGrid) -> bool:
+    vocab = soa_vocabulary()
+    return any(vocab.is_tick(cell.text) for row in grid.rows for cell in row[1:])
 
 
 def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool) -> list[SoaGrid]:

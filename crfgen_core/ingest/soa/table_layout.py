@@ -108,7 +108,8 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
                        if c.text and not c.span_copy and j not in pointers]
         if not label_cells:
             if body_rows and any(row[j].text for j in visit_columns):
-                body_rows[-1] = _continue_row(body_rows[-1], [row[j] for j in visit_columns])
+                body_rows[-1] = _continue_row(body_rows[-1], [GridCell() if vocab.is_empty(row[j].text)
+                                                              else row[j] for j in visit_columns])
             continue
         label = label_cells[-1]
         outer = " ".join(c.text for c in label_cells[:-1])
@@ -151,6 +152,8 @@ def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaV
         if all(c.span_copy and c.text == label.text for c in rows[i][1:]):
             return i  # a section row drawn across the table
         cells = [c for c in rows[i][1:] if c.text and not c.span_copy]
+        if cells and all(vocab.is_empty(c.text) for c in cells):
+            return i  # a row of dashes: scheduled nowhere, a body row all the same
         filled = sum(1 for c in rows[i][1:] if c.text)
         if (filled <= SPARSE_ROW_SHARE * (len(rows[i]) - 1)
                 and not any(vocab.is_visit_like(c.text) or vocab.is_mark(c.text) for c in cells)):
