@@ -17,15 +17,21 @@ from crfgen_core.ingest.pdf.cell_text import cell_text, glyph_lines
 from crfgen_core.ingest.pdf.ruled_tables import Box, FrameChar
 from crfgen_core.ingest.soa.captions import is_caption
 from crfgen_core.ingest.soa.grid import GridCell
-from crfgen_core.ingest.soa.legend import FOOTNOTE_ENTRY
+from crfgen_core.ingest.soa.legend import OTHER_ENTRY
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
+WORD_GAP = 0.25  # em: a wider gap separates two words
 PHRASE_GAP = 0.9  # em: a wider gap between glyphs of one line separates two cells
 COLUMN_SLACK = 0.8  # em: tick centres this close belong to one column
+# a footnote line: a raised marker typed as a character, or a letter with a separator ("a." "b)")
+LEGEND_START = re.compile(r"^(?:[ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§¶#]+|[a-z][.):=])\s*\S")
 DASH = re.compile(r"^[-–—‐]$")
-MIN_TICK_ROWS = 3  # lines with two or more ticks: fewer and there is no aligned schedule
+MIN_CROWDED_ROWS = 1  # lines with two or more ticks: without one there is no aligned schedule
+MIN_TICK_ROWS = 2  # ... nor with fewer lines holding a tick
 MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows
 MAX_HEADER_LINES = 8
+LINE_PITCH = 1.2  # font sizes: the usual distance of two lines of one paragraph
+ROW_GAP = 1.4  # font sizes: lines closer than this (top to top) belong to one row
 MAX_LINE_GAP = 2.6  # line pitches: a wider vertical gap ends the table (or its header)
 
 
@@ -59,25 +65,50 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False) -> list
     """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom."""
     lines = _lines(chars, written_spaces)
     vocab = soa_vocabulary()
-    if sum(1 for line in lines if sum(1 for p in line.phrases if vocab.is_tick(p.text)) >= 2) < MIN_TICK_ROWS:
+    crowded = sum(1 for line in lines if sum(1 for p in line.phrases if vocab.is_tick(p.text)) >= 2)
+    if crowded < MIN_CROWDED_ROWS or sum(1 for line in lines if _ticked(line)) < MIN_TICK_ROWS:
         return []
     # a dash standing for "nothing scheduled" marks its column as well as a tick does
     ticks = [[p for p in line.phrases if vocab.is_tick(p.text) or _is_dash(p.text)] for line in lines]
     tick_rows = [i for i, found in enumerate(ticks) if found]
     size = statistics.median(line.size for line in lines)
     gaps = [b.top - a.top for a, b in itertools.pairwise(lines) if b.top > a.top]
-    pitch = statistics.median(gaps) if gaps else size * 1.2
+    pitch = max(statistics.median(gaps) if gaps else 0.0, LINE_PITCH * size)
     tables: list[AlignedTable] = []
     start = 0
     while start < len(tick_rows):
         first, last = _body_span(lines, tick_rows, start, pitch)
         members = [k for k in tick_rows if first <= k <= last]
-        centres = _columns([p.centre for k in members for p in ticks[k]], COLUMN_SLACK * size)
+        seen = MIN_COLUMN_TICKS if len(members) > MIN_COLUMN_TICKS else 1  # a short last part
+        centres = _columns([p.centre for k in members for p in ticks[k]], COLUMN_SLACK * size, seen)
+        header = _header_lines(lines, first, pitch)
+        centres = _header_columns(lines[header:first], centres, COLUMN_SLACK * size) or centres
         if len(centres) >= 2:
-            header = _header_lines(lines, first, pitch)
             tables.append(_table(lines[header:first], lines[first:last + 1], centres))
         start = tick_rows.index(members[-1]) + 1 if members else start + 1
     return tables
+
+
+def _ticked(line: Line) -> bool:
+    return any(soa_vocabulary().is_tick(p.text) for p in line.phrases)
+
+
+def _header_columns(header: list[Line], centres: list[float], slack: float) -> list[float] | None:
+    """The visit columns as the header's fullest line names them ("V1 V2 ... V7"), when every tick
+    column stands under one of its phrases: columns with few ticks (a PK table) are seen there."""
+    if not centres:
+        return None
+    vocab = soa_vocabulary()
+    best: list[float] = []
+    for line in header:
+        named = [p.centre for p in line.phrases
+                 if p.centre > centres[0] - 2 * slack - (centres[1] - centres[0] if len(centres) > 1 else 0)
+                 and not vocab.is_non_visit_column(p.text)]
+        if len(named) > len(best):
+            best = named
+    if len(best) <= len(centres) or not all(any(abs(c - x) <= 2 * slack for x in best) for c in centres):
+        return None
+    return best
 
 
 def _is_dash(text: str) -> bool:
@@ -98,6 +129,7 @@ def _lines(chars: list[FrameChar], written_spaces: bool) -> list[Line]:
                 groups.append([char])
             else:
                 groups[-1].append(char)
+        groups = [part for group in groups for part in _ticks_apart(group, size)]
         phrases = []
         for group in groups:
             members = [c for c in glyphs if group[0].x0 <= (c.x0 + c.x1) / 2 <= group[-1].x1]
@@ -108,6 +140,27 @@ def _lines(chars: list[FrameChar], written_spaces: bool) -> list[Line]:
     return result
 
 
+def _ticks_apart(group: list[FrameChar], size: float) -> list[list[FrameChar]]:
+    """A phrase split where a word of it is a tick (a tick set close to a narrow label column)."""
+    words: list[list[FrameChar]] = [[group[0]]]
+    for char in group[1:]:
+        if char.x0 - words[-1][-1].x1 > WORD_GAP * size:
+            words.append([char])
+        else:
+            words[-1].append(char)
+    vocab = soa_vocabulary()
+    parts: list[list[FrameChar]] = []
+    previous_tick = True
+    for word in words:
+        tick = vocab.is_tick("".join(c.text for c in word))
+        if tick or previous_tick or not parts:
+            parts.append(list(word))
+        else:
+            parts[-1].extend(word)
+        previous_tick = tick
+    return parts
+
+
 def _body_span(lines: list[Line], tick_rows: list[int], start: int, pitch: float) -> tuple[int, int]:
     """The first and last line of the table body holding tick row `start`: it runs on while lines
     follow each other closely and no footnote legend begins."""
@@ -115,8 +168,8 @@ def _body_span(lines: list[Line], tick_rows: list[int], start: int, pitch: float
     k = last + 1
     while k < len(lines) and lines[k].top - lines[k - 1].top <= MAX_LINE_GAP * pitch:
         text = " ".join(p.text for p in lines[k].phrases)
-        if FOOTNOTE_ENTRY.match(text) and len(lines[k].phrases) == 1 and k not in tick_rows:
-            break
+        if k not in tick_rows and (LEGEND_START.match(text) or OTHER_ENTRY.match(text)):
+            break  # the legend under the table
         if k in tick_rows:
             last = k
         k += 1
@@ -136,7 +189,7 @@ def _text(line: Line) -> str:
     return " ".join(p.text for p in line.phrases)
 
 
-def _columns(centres: list[float], slack: float) -> list[float]:
+def _columns(centres: list[float], slack: float, seen: int) -> list[float]:
     """Centres of the tick columns: clusters of tick centres seen in enough rows."""
     clusters: list[list[float]] = []
     for x in sorted(centres):
@@ -144,41 +197,37 @@ def _columns(centres: list[float], slack: float) -> list[float]:
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    return [statistics.mean(c) for c in clusters if len(c) >= MIN_COLUMN_TICKS]
+    return [statistics.mean(c) for c in clusters if len(c) >= seen]
 
 
 def _table(header: list[Line], body: list[Line], centres: list[float]) -> AlignedTable:
     """Header and body lines laid on the columns: column 0 the labels, one per tick column, and a last
-    column for text right of the ticks (notes)."""
+    column for text right of the ticks (notes). Lines closer than a row gap are one row (a label or a
+    note wrapped over lines, a tick centred between them)."""
     bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
     left = centres[0] - (centres[1] - centres[0]) / 2
     right = centres[-1] + (centres[-1] - centres[-2]) / 2
     width = len(centres) + 2
     rows: list[list[GridCell]] = []
-    for line in header:
-        row = [GridCell() for _ in range(width)]
-        spans = _header_spans(line.phrases, centres, left, right, bounds)
-        for phrase, covered in zip(line.phrases, spans, strict=True):
-            for n, k in enumerate(covered):
-                row[k] = GridCell(phrase.text, phrase.markers, span_copy=n > 0)
-        rows.append(row)
-    for line in body:
-        row = [GridCell() for _ in range(width)]
-        labels = [p for p in line.phrases if p.x1 <= left or p.centre < left]
-        if labels:
-            row[0] = GridCell(" ".join(p.text for p in labels), tuple(m for p in labels for m in p.markers))
-        for phrase in line.phrases:
-            if phrase in labels:
-                continue
-            k = _slot(phrase.centre, left, right, bounds)
-            text = f"{row[k].text} {phrase.text}".strip()
-            row[k] = GridCell(text, row[k].markers + phrase.markers)
-        if rows and row[0].text and not any(c.text for c in row[1:]) and row[0].text[:1].islower():
-            previous = rows[-1]  # a wrapped label line
-            rows[-1] = [GridCell(f"{previous[0].text} {row[0].text}", previous[0].markers + row[0].markers),
-                        *previous[1:]]
-            continue
-        rows.append(row)
+    for group in _row_groups(header, centres, left, right, bounds):
+        parts = []
+        for line in group:
+            row = [GridCell() for _ in range(width)]
+            spans = _header_spans(line.phrases, centres, left, right, bounds)
+            for phrase, covered in zip(line.phrases, spans, strict=True):
+                for n, k in enumerate(covered):
+                    row[k] = GridCell(phrase.text, phrase.markers, span_copy=n > 0)
+            parts.append(row)
+        rows.append(_joined(parts))
+    for group in _row_groups(body, centres, left, right, bounds):
+        parts = []
+        for line in group:
+            row = [GridCell() for _ in range(width)]
+            for phrase in line.phrases:
+                k = 0 if phrase.centre < left else _slot(phrase.centre, left, right, bounds)
+                row[k] = GridCell(f"{row[k].text} {phrase.text}".strip(), row[k].markers + phrase.markers)
+            parts.append(row)
+        rows.append(_joined(parts))
     if not any(row[-1].text for row in rows):
         rows = [row[:-1] for row in rows]  # no notes right of the ticks
     top = min(line.top for line in [*header, *body])
@@ -186,6 +235,40 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     x0 = min(p.x0 for line in [*header, *body] for p in line.phrases)
     x1 = max(p.x1 for line in [*header, *body] for p in line.phrases)
     return AlignedTable(rows, (x0, top, x1, bottom))
+
+
+def _row_groups(lines: list[Line], centres: list[float], left: float, right: float,
+                bounds: list[float]) -> list[list[Line]]:
+    """Lines gathered into table rows: a gap wider than ROW_GAP font sizes starts a row. A gathered row
+    with two lines writing in the same tick column was several rows set without padding: one per line."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and line.top - groups[-1][-1].top <= ROW_GAP * max(line.size, groups[-1][-1].size):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    result: list[list[Line]] = []
+    for group in groups:
+        used = [{_slot(p.centre, left, right, bounds) for p in line.phrases if p.centre >= left}
+                - {len(centres) + 1} for line in group]
+        crowded = any(a & b for a, b in itertools.combinations(used, 2))
+        result.extend([[line] for line in group] if crowded else [group])
+    return result
+
+
+def _joined(parts: list[list[GridCell]]) -> list[GridCell]:
+    """Rows of one gathered row joined column by column (texts in reading order)."""
+    joined: list[GridCell] = []
+    for cells in zip(*parts, strict=True):
+        own = [c for c in cells if c.text and not c.span_copy]
+        copies = [c for c in cells if c.text and c.span_copy]
+        if own:
+            joined.append(GridCell(" ".join(c.text for c in own), tuple(m for c in own for m in c.markers)))
+        elif copies:
+            joined.append(GridCell(" ".join(c.text for c in copies), copies[0].markers, span_copy=True))
+        else:
+            joined.append(GridCell())
+    return joined
 
 
 def _header_spans(phrases: list[Phrase], centres: list[float], left: float, right: float,
