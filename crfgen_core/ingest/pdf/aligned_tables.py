@@ -21,14 +21,15 @@ from crfgen_core.ingest.soa.legend import OTHER_ENTRY
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
 WORD_GAP = 0.25  # em: a wider gap separates two words
-PHRASE_GAP = 0.9  # em: a wider gap between glyphs of one line separates two cells
+PHRASE_GAP = 0.6  # em: a wider gap between glyphs of one line separates two cells
 COLUMN_SLACK = 0.8  # em: tick centres this close belong to one column
 # a footnote line: a raised marker typed as a character, or a letter with a separator ("a." "b)")
 LEGEND_START = re.compile(r"^(?:[ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ¹²³⁴⁵⁶⁷⁸⁹⁰*†‡§¶#]+|[a-z][.):=])\s*\S")
 DASH = re.compile(r"^[-–—‐]$")
 MIN_CROWDED_ROWS = 1  # lines with two or more ticks: without one there is no aligned schedule
+MIN_TICKS_UNDER_HEADER = 2  # ticks standing under header phrases when no column stacks ticks
 MIN_TICK_ROWS = 2  # ... nor with fewer lines holding a tick
-MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows
+MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows (else a stray tick)
 MAX_HEADER_LINES = 8
 LINE_PITCH = 1.2  # font sizes: the usual distance of two lines of one paragraph
 ROW_GAP = 1.4  # font sizes: lines closer than this (top to top) belong to one row
@@ -82,7 +83,8 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False) -> list
         seen = MIN_COLUMN_TICKS if len(members) > MIN_COLUMN_TICKS else 1  # a short last part
         centres = _columns([p.centre for k in members for p in ticks[k]], COLUMN_SLACK * size, seen)
         header = _header_lines(lines, first, pitch)
-        centres = _header_columns(lines[header:first], centres, COLUMN_SLACK * size) or centres
+        xs = [p.centre for k in members for p in ticks[k]]
+        centres = _header_columns(lines[header:first], centres, xs, COLUMN_SLACK * size) or centres
         if len(centres) >= 2:
             tables.append(_table(lines[header:first], lines[first:last + 1], centres))
         start = tick_rows.index(members[-1]) + 1 if members else start + 1
@@ -93,22 +95,24 @@ def _ticked(line: Line) -> bool:
     return any(soa_vocabulary().is_tick(p.text) for p in line.phrases)
 
 
-def _header_columns(header: list[Line], centres: list[float], slack: float) -> list[float] | None:
-    """The visit columns as the header's fullest line names them ("V1 V2 ... V7"), when every tick
-    column stands under one of its phrases: columns with few ticks (a PK table) are seen there."""
-    if not centres:
-        return None
+def _header_columns(header: list[Line], centres: list[float], ticks: list[float], slack: float
+                    ) -> list[float] | None:
+    """The tick columns plus those the header's fullest line names ("V1 V2 ... V7") where no tick stands
+    often enough (a PK table, a short table): a header phrase over no tick column is a column too."""
     vocab = soa_vocabulary()
+    start = min(ticks, default=0.0) - 2 * slack - (centres[1] - centres[0] if len(centres) > 1 else 0.0)
     best: list[float] = []
     for line in header:
-        named = [p.centre for p in line.phrases
-                 if p.centre > centres[0] - 2 * slack - (centres[1] - centres[0] if len(centres) > 1 else 0)
-                 and not vocab.is_non_visit_column(p.text)]
+        named = [p.centre for p in line.phrases if p.centre > start and not vocab.is_non_visit_column(p.text)]
         if len(named) > len(best):
             best = named
-    if len(best) <= len(centres) or not all(any(abs(c - x) <= 2 * slack for x in best) for c in centres):
+    if not centres:  # ticks too scattered to stack: the header names the columns they stand under
+        under = sum(1 for x in ticks if any(abs(x - b) <= 2 * slack for b in best))
+        return best if len(best) >= 2 and under >= MIN_TICKS_UNDER_HEADER else None
+    extra = [x for x in best if all(abs(c - x) > 2 * slack for c in centres)]
+    if not extra or not any(any(abs(c - x) <= 2 * slack for x in best) for c in centres):
         return None
-    return best
+    return sorted([*centres, *extra])
 
 
 def _is_dash(text: str) -> bool:
@@ -168,7 +172,9 @@ def _body_span(lines: list[Line], tick_rows: list[int], start: int, pitch: float
     k = last + 1
     while k < len(lines) and lines[k].top - lines[k - 1].top <= MAX_LINE_GAP * pitch:
         text = " ".join(p.text for p in lines[k].phrases)
-        if k not in tick_rows and (LEGEND_START.match(text) or OTHER_ENTRY.match(text)):
+        code_first = soa_vocabulary().is_tick(lines[k].phrases[0].text) if lines[k].phrases else False
+        legend = LEGEND_START.match(text) or OTHER_ENTRY.match(text)
+        if legend and (k not in tick_rows or code_first):  # "X = performed" defines a tick
             break  # the legend under the table
         if k in tick_rows:
             last = k
@@ -179,7 +185,8 @@ def _body_span(lines: list[Line], tick_rows: list[int], start: int, pitch: float
 def _header_lines(lines: list[Line], first: int, pitch: float) -> int:
     """Index of the first header line above the first tick row: close lines, no caption, at most a few."""
     top = first
-    while (top > 0 and first - top < MAX_HEADER_LINES and not is_caption(_text(lines[top - 1]))
+    while (top > 0 and first - top < MAX_HEADER_LINES
+           and not (len(lines[top - 1].phrases) == 1 and is_caption(_text(lines[top - 1])))
            and lines[top].top - lines[top - 1].top <= MAX_LINE_GAP * pitch):
         top -= 1
     return top
@@ -252,8 +259,21 @@ def _row_groups(lines: list[Line], centres: list[float], left: float, right: flo
         used = [{_slot(p.centre, left, right, bounds) for p in line.phrases if p.centre >= left}
                 - {len(centres) + 1} for line in group]
         crowded = any(a & b for a, b in itertools.combinations(used, 2))
-        result.extend([[line] for line in group] if crowded else [group])
+        for part in ([[line] for line in group] if crowded else [group]):
+            if result and _wraps(result[-1], part, left):
+                result[-1].extend(part)  # a label wrapped onto a line of its own, set without padding
+            else:
+                result.append(part)
     return result
+
+
+def _wraps(previous: list[Line], part: list[Line], left: float) -> bool:
+    """Whether `part` goes on the label of `previous`: the previous row names no column, and this one's
+    label starts in lower case (the rest of a sentence, not a new activity)."""
+    if any(p.centre >= left for line in previous for p in line.phrases):
+        return False
+    labels = [p.text for line in part for p in line.phrases if p.centre < left]
+    return bool(labels) and labels[0][:1].islower()
 
 
 def _joined(parts: list[list[GridCell]]) -> list[GridCell]:

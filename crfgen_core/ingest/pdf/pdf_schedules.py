@@ -97,13 +97,16 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     if frame != upright:
         tables = find_ruled_tables(geometry, frame)
     chars = [frame.char(c) for c in geometry.chars if c.direction == frame.direction]
+    # header text turned 90 degrees: placed by its position on the page, read in its own direction
+    turned = [(frame.char(c), Frame(c.direction).char(c)) for c in geometry.chars
+              if c.direction != frame.direction and c.text.strip()]
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
     if not ruled:
         return _aligned_grids(chars, index + 1, scanned)
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
-        rows = _grid_rows(table, chars, rules, scanned)
+        rows = _grid_rows(table, chars, rules, scanned, turned)
         if len(rows) < 2 or len(rows[0]) < 3:
             continue
         markers = {m for row in rows for cell in row for m in cell.markers}
@@ -179,8 +182,8 @@ def _index(lines: list[float], value: float) -> int:
     return min(range(len(lines)), key=lambda i: abs(lines[i] - value))
 
 
-def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], written_spaces: bool
-               ) -> list[list[GridCell]]:
+def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], written_spaces: bool,
+               turned: list[tuple[FrameChar, FrameChar]]) -> list[list[GridCell]]:
     """Given a ruled table, the page's glyphs and horizontal rules, return its rows of cells; merged
     cells are copied across and down, a drawn arrow inside an empty cell becomes the text "↔"."""
     columns = _lines([c[0] for c in table.cells])
@@ -207,6 +210,9 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
                 for i in range(r, r_end):
                     grid[i][k] = GridCell(part.text, part.markers, span_copy=i > r)
             continue
+        if not glyphs and turned:
+            glyphs = [own for placed, own in turned if box[0] <= (placed.x0 + placed.x1) / 2 <= box[2]
+                      and box[1] <= (placed.top + placed.bottom) / 2 <= box[3]]
         if glyphs:
             content = cell_text(glyphs, written_spaces)
         elif inner_rules and _drawn_arrow(box, inner_rules, c_end - c):
