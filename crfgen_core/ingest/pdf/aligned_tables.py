@@ -62,8 +62,10 @@ class AlignedTable:
     bbox: Box
 
 
-def aligned_tables(chars: list[FrameChar], written_spaces: bool = False) -> list[AlignedTable]:
-    """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom."""
+def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
+                   turned: list[tuple[FrameChar, FrameChar]] | None = None) -> list[AlignedTable]:
+    """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom.
+    `turned` holds header glyphs written at 90 degrees: (placed in the page frame, in their own frame)."""
     lines = _lines(chars, written_spaces)
     vocab = soa_vocabulary()
     crowded = sum(1 for line in lines if sum(1 for p in line.phrases if vocab.is_tick(p.text)) >= 2)
@@ -86,7 +88,10 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False) -> list
         xs = [p.centre for k in members for p in ticks[k]]
         centres = _header_columns(lines[header:first], centres, xs, COLUMN_SLACK * size) or centres
         if len(centres) >= 2:
-            tables.append(_table(lines[header:first], lines[first:last + 1], centres))
+            above = lines[header - 1].bottom if header else float("-inf")
+            upright = _table(lines[header:first], lines[first:last + 1], centres)
+            tables.append(_with_turned_header(upright, turned or [], centres, (above, lines[first].top),
+                                              written_spaces))
         start = tick_rows.index(members[-1]) + 1 if members else start + 1
     return tables
 
@@ -289,6 +294,32 @@ def _joined(parts: list[list[GridCell]]) -> list[GridCell]:
         else:
             joined.append(GridCell())
     return joined
+
+
+def _with_turned_header(table: AlignedTable, turned: list[tuple[FrameChar, FrameChar]],
+                        centres: list[float], band: tuple[float, float], written_spaces: bool
+                        ) -> AlignedTable:
+    """The table with a header row read from text turned 90 degrees above its body (each turned line
+    stands over the column at its position; two lines over one column are one header)."""
+    inside = [pair for pair in turned if band[0] < (pair[0].top + pair[0].bottom) / 2 < band[1]]
+    if not inside:
+        return table
+    by_own = {id(own): placed for placed, own in inside}
+    bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
+    left = centres[0] - (centres[1] - centres[0]) / 2
+    right = centres[-1] + (centres[-1] - centres[-2]) / 2
+    width = len(table.rows[0])
+    texts: dict[int, list[str]] = {}
+    for glyphs in glyph_lines([own for _, own in inside]):
+        placed = [by_own[id(g)] for g in glyphs]
+        x = statistics.mean((p.x0 + p.x1) / 2 for p in placed)
+        k = _slot(x, left, right, bounds)
+        if k < width:
+            texts.setdefault(k, []).append(cell_text(glyphs, written_spaces).text)
+    row = [GridCell(" ".join(texts.get(k, []))) for k in range(width)]
+    top = min(p.top for p, _ in inside)
+    bbox = (table.bbox[0], min(table.bbox[1], top), table.bbox[2], table.bbox[3])
+    return AlignedTable([row, *table.rows], bbox)
 
 
 def _header_spans(phrases: list[Phrase], centres: list[float], left: float, right: float,

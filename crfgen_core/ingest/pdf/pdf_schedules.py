@@ -99,11 +99,11 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     chars = [frame.char(c) for c in geometry.chars if c.direction == frame.direction]
     # header text turned 90 degrees: placed by its position on the page, read in its own direction
     turned = [(frame.char(c), Frame(c.direction).char(c)) for c in geometry.chars
-              if c.direction != frame.direction and c.text.strip()]
+              if c.direction != frame.direction]
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
     if not ruled:
-        return _aligned_grids(chars, index + 1, scanned)
+        return _aligned_grids(chars, index + 1, scanned, turned)
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
         rows = _grid_rows(table, chars, rules, scanned, turned)
@@ -120,7 +120,7 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     if not any(_has_ticks(grid) for grid in grids):
         # rules around the header only (booktabs with a boxed header, shaded bands): the ticks below
         # stand in columns of their own
-        return _aligned_grids(chars, index + 1, scanned) or grids
+        return _aligned_grids(chars, index + 1, scanned, turned) or grids
     return grids
 
 
@@ -129,10 +129,11 @@ def _has_ticks(grid: SoaGrid) -> bool:
     return any(vocab.is_tick(cell.text) for row in grid.rows for cell in row[1:])
 
 
-def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool) -> list[SoaGrid]:
+def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool,
+                   turned: list[tuple[FrameChar, FrameChar]]) -> list[SoaGrid]:
     """Grids of the tables on a page without column rules, their columns found by text alignment."""
     grids: list[SoaGrid] = []
-    found = aligned_tables(chars, written_spaces)
+    found = aligned_tables(chars, written_spaces, turned)
     for number, table in enumerate(found):
         rows = table.rows
         markers = {m for row in rows for cell in row for m in cell.markers} | _trailing_letters(rows)
