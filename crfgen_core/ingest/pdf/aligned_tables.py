@@ -31,6 +31,8 @@ MIN_TICKS_UNDER_HEADER = 2  # ticks standing under header phrases when no column
 MIN_TICK_ROWS = 2  # ... nor with fewer lines holding a tick
 MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows (else a stray tick)
 MAX_HEADER_LINES = 8
+MIN_SECOND_COLUMN_LINES = 3  # lines with a second label-side phrase at one x: a column of its own
+SECOND_COLUMN_SLACK = 15.0  # pt: right-aligned references ("9.5", "Section 9.2") start this close
 LINE_PITCH = 1.2  # font sizes: the usual distance of two lines of one paragraph
 ROW_GAP = 1.4  # font sizes: lines closer than this (top to top) belong to one row
 MAX_LINE_GAP = 2.6  # line pitches: a wider vertical gap ends the table (or its header)
@@ -217,9 +219,14 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     column for text right of the ticks (notes). Lines closer than a row gap are one row (a label or a
     note wrapped over lines, a tick centred between them)."""
     bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
-    left = centres[0] - (centres[1] - centres[0]) / 2
-    right = centres[-1] + (centres[-1] - centres[-2]) / 2
-    width = len(centres) + 2
+    left, right = _outer_bounds(centres)
+    second = _second_label_column(body, left)
+    shift = 0 if second is None else 1
+    width = len(centres) + 2 + shift
+
+    def label_column(phrase: Phrase) -> int:
+        return shift if second is not None and phrase.x0 >= second else 0
+
     rows: list[list[GridCell]] = []
     for group in _row_groups(header, centres, left, right, bounds):
         parts = []
@@ -228,6 +235,7 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
             spans = _header_spans(line.phrases, centres, left, right, bounds)
             for phrase, covered in zip(line.phrases, spans, strict=True):
                 for n, k in enumerate(covered):
+                    k = label_column(phrase) if k == 0 else k + shift
                     row[k] = GridCell(phrase.text, phrase.markers, span_copy=n > 0)
             parts.append(row)
         rows.append(_joined(parts))
@@ -236,7 +244,8 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
         for line in group:
             row = [GridCell() for _ in range(width)]
             for phrase in line.phrases:
-                k = 0 if phrase.centre < left else _slot(phrase.centre, left, right, bounds)
+                k = (label_column(phrase) if phrase.centre < left
+                     else _slot(phrase.centre, left, right, bounds) + shift)
                 row[k] = GridCell(f"{row[k].text} {phrase.text}".strip(), row[k].markers + phrase.markers)
             parts.append(row)
         rows.append(_joined(parts))
@@ -247,6 +256,24 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     x0 = min(p.x0 for line in [*header, *body] for p in line.phrases)
     x1 = max(p.x1 for line in [*header, *body] for p in line.phrases)
     return AlignedTable(rows, (x0, top, x1, bottom))
+
+
+def _second_label_column(body: list[Line], left: float) -> float | None:
+    """Where a second text column starts left of the ticks (a protocol-section reference, or the activity
+    beside an outer group label): phrases that follow another label phrase on many lines, starting at
+    nearly the same x."""
+    starts = sorted(line.phrases[1].x0 for line in body if len(line.phrases) > 1
+                    and line.phrases[1].centre < left and line.phrases[0].centre < left)
+    if len(starts) < MIN_SECOND_COLUMN_LINES:
+        return None
+    clusters: list[list[float]] = [[starts[0]]]
+    for x in starts[1:]:
+        if x - clusters[-1][-1] <= SECOND_COLUMN_SLACK:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    best = max(clusters, key=len)
+    return best[0] - 1.0 if len(best) >= MIN_SECOND_COLUMN_LINES else None
 
 
 def _row_groups(lines: list[Line], centres: list[float], left: float, right: float,
@@ -306,8 +333,7 @@ def _with_turned_header(table: AlignedTable, turned: list[tuple[FrameChar, Frame
         return table
     by_own = {id(own): placed for placed, own in inside}
     bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
-    left = centres[0] - (centres[1] - centres[0]) / 2
-    right = centres[-1] + (centres[-1] - centres[-2]) / 2
+    left, right = _outer_bounds(centres)
     width = len(table.rows[0])
     texts: dict[int, list[str]] = {}
     for glyphs in glyph_lines([own for _, own in inside]):
@@ -348,6 +374,13 @@ def _header_spans(phrases: list[Phrase], centres: list[float], left: float, righ
                 low, high = low - 1, high + 1
         spans.append(list(range(low, high + 1)))
     return spans
+
+
+def _outer_bounds(centres: list[float]) -> tuple[float, float]:
+    """Where the tick columns begin and end: half the column pitch (the narrowest spacing, a column
+    without ticks may be missing in between) outside the first and last centre."""
+    pitch = min(b - a for a, b in itertools.pairwise(centres))
+    return centres[0] - pitch / 2, centres[-1] + pitch / 2
 
 
 def _slot(x: float, left: float, right: float, bounds: list[float]) -> int:
