@@ -93,7 +93,9 @@ def _page_gap(draft: ScheduleDraft, table: LaidOutTable) -> int:
 
 def _new_title(draft: ScheduleDraft, table: LaidOutTable) -> bool:
     grid = table.grid
-    return bool(grid.title and not grid.continued and draft.title and not same_title(grid.title, draft.title))
+    # a caption not marked "continued" under an uncaptioned schedule starts a table of its own too
+    return bool(grid.title and not grid.continued
+                and (not draft.title or not same_title(grid.title, draft.title)))
 
 
 def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
