@@ -107,7 +107,8 @@ def _header_columns(header: list[Line], centres: list[float], ticks: list[float]
     """The tick columns plus those the header's fullest line names ("V1 V2 ... V7") where no tick stands
     often enough (a PK table, a short table): a header phrase over no tick column is a column too."""
     vocab = soa_vocabulary()
-    start = min(ticks, default=0.0) - 2 * slack - (centres[1] - centres[0] if len(centres) > 1 else 0.0)
+    # header phrases left of the tick columns are row names ("Visit Number"), not columns
+    start = _outer_bounds(centres)[0] if len(centres) > 1 else min(ticks, default=0.0) - 2 * slack
     best: list[float] = []
     for line in header:
         named = [p.centre for p in line.phrases if p.centre > start and not vocab.is_non_visit_column(p.text)]
