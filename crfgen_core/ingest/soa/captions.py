@@ -11,7 +11,10 @@ from crfgen_core.ingest.soa.grid import SoaGrid
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
 MAX_CAPTION = 160  # characters
-MAX_CAPTION_PREFIX = 3  # words before the title words ("Table 7", "Appendix 2:", "PK AND ADA")
+MAX_CAPTION_PREFIX = 3  # words before the title words, after a table label ("PK and Immunogenicity")
+CAPTION_LABEL = re.compile(
+    r"^\s*(?:(?:table|appendix|figure|section|attachment)\s*)?[A-Z]?\d+(?:[.-]\d+)*[.:]?\s*", re.IGNORECASE)
+CAPTION_JOINERS = frozenset({"and", "of", "for", "the", "&"})  # lower-case words a caption's name may hold
 TABLE_NUMBER = re.compile(r"^\s*(?:table|appendix|figure)\s*([a-z]?\d+(?:\.\d+)*[a-z]?)\b", re.IGNORECASE)
 SAME_TITLE_RATIO = 0.92  # "Days 1 and 2" vs "Days 3-28" subtitles stay apart, a lost letter does not
 CONTINUED = re.compile(r"\(?\b(cont(inued|'d|\.)?|concluded)\)?", re.IGNORECASE)
@@ -26,8 +29,9 @@ def is_caption(line: str) -> bool:
     match = soa_vocabulary().first_title(stripped)
     if match is None:
         return False
-    prefix = stripped[:match.start()].split()
-    return len(prefix) <= MAX_CAPTION_PREFIX and not any(word[0].islower() for word in prefix)
+    prefix = CAPTION_LABEL.sub("", stripped[:match.start()]).split()
+    return len(prefix) <= MAX_CAPTION_PREFIX and not any(
+        word[0].islower() and word not in CAPTION_JOINERS for word in prefix)
 
 
 def split_caption(text: str) -> tuple[str, bool]:

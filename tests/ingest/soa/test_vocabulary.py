@@ -4,6 +4,7 @@ import csv
 
 import pytest
 
+from crfgen_core.ingest.soa.captions import is_caption
 from crfgen_core.ingest.soa.vocabulary import TERMS_FILE, soa_vocabulary
 
 
@@ -16,9 +17,14 @@ def test_every_term_has_a_kind_a_pattern_and_a_why() -> None:
 
 @pytest.mark.parametrize("title", ["Table 3: Schedule of Laboratory Tests", "Pharmacokinetic Sampling Schedule",
                                    "Study Flow Chart", "Schedule of Study Procedures", "Study Calendar",
-                                   "Procedures Table", "Table 2-1: Screening Procedural Outline"])
+                                   "Procedures Table", "Table 2-1: Screening Procedural Outline",
+                                   "Table 4: PK and Immunogenicity Flow Chart"])
 def test_soa_table_names(title: str) -> None:
-    assert soa_vocabulary().is_title(title)
+    assert soa_vocabulary().is_title(title) and is_caption(title)
+
+
+def test_a_sentence_naming_the_schedule_is_no_caption() -> None:
+    assert not is_caption("as described in the Schedule of Activities")
 
 
 @pytest.mark.parametrize("header", ["Protocol Section", "Reference", "Attachment", "c Notes", "Comments"])
