@@ -25,8 +25,19 @@ class TextLine:
     heading: bool = False
 
 
-def _edge_key(line: str) -> str:
+def edge_key(line: str) -> str:
+    """A line's text as running headers are compared: words only, numbers alike (page 3 = page 4)."""
     return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def running_line_keys(pages: list[str]) -> set[str]:
+    """Keys (edge_key) of the lines that run on many pages' first or last lines: headers and footers."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        counts.update({edge_key(line) for line in lines[:DEFAULT_EDGE_LINES] + lines[-DEFAULT_EDGE_LINES:]})
+    threshold = max(3, int(len(pages) * DEFAULT_REPEAT_SHARE))
+    return {key for key, count in counts.items() if count >= threshold}
 
 
 def _unprivate(text: str) -> str:
@@ -44,17 +55,12 @@ def pdf_lines(pages: list[str]) -> list[TextLine]:
         [_unprivate(line.strip().replace("\ufffe", "-")) for line in page.splitlines() if line.strip()]
         for page in pages
     ]
-    counts: Counter[str] = Counter()
-    for lines in split:
-        edges = {_edge_key(line) for line in lines[:DEFAULT_EDGE_LINES] + lines[-DEFAULT_EDGE_LINES:]}
-        counts.update(edges)
-    threshold = max(3, int(len(pages) * DEFAULT_REPEAT_SHARE))
-    running = {key for key, count in counts.items() if count >= threshold}
+    running = running_line_keys(["\n".join(lines) for lines in split])
     out: list[TextLine] = []
     for page_number, lines in enumerate(split, 1):
         for position, line in enumerate(lines):
             at_edge = position < DEFAULT_EDGE_LINES or position >= len(lines) - DEFAULT_EDGE_LINES
-            if at_edge and (_edge_key(line) in running or _PAGE_NUMBER.match(line)):
+            if at_edge and (edge_key(line) in running or _PAGE_NUMBER.match(line)):
                 continue
             out.append(TextLine(text=line, page=page_number))
     return out

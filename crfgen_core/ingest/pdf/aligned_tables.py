@@ -19,6 +19,7 @@ from crfgen_core.ingest.soa.captions import is_caption
 from crfgen_core.ingest.soa.grid import GridCell
 from crfgen_core.ingest.soa.legend import OTHER_ENTRY
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
+from crfgen_core.ingest.text_lines import edge_key
 
 WORD_GAP = 0.25  # em: a wider gap separates two words
 PHRASE_GAP = 0.6  # em: a wider gap between glyphs of one line separates two cells
@@ -62,13 +63,18 @@ class Line:
 class AlignedTable:
     rows: list[list[GridCell]]
     bbox: Box
+    label_columns: int = 1  # grid columns left of the first tick column
 
 
 def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
-                   turned: list[tuple[FrameChar, FrameChar]] | None = None) -> list[AlignedTable]:
+                   turned: list[tuple[FrameChar, FrameChar]] | None = None,
+                   furniture: frozenset[str] = frozenset()) -> list[AlignedTable]:
     """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom.
-    `turned` holds header glyphs written at 90 degrees: (placed in the page frame, in their own frame)."""
-    lines = _lines(chars, written_spaces)
+    `turned` holds header glyphs written at 90 degrees: (placed in the page frame, in their own frame);
+    `furniture` the keys (text_lines.edge_key) of running headers and footers, never table lines."""
+    lines = [line for line in _lines(chars, written_spaces) if edge_key(_text(line)) not in furniture]
+    if not lines:
+        return []
     vocab = soa_vocabulary()
     crowded = sum(1 for line in lines if sum(1 for p in line.phrases if vocab.is_tick(p.text)) >= 2)
     if crowded < MIN_CROWDED_ROWS or sum(1 for line in lines if _ticked(line)) < MIN_TICK_ROWS:
@@ -256,7 +262,7 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     bottom = max(line.bottom for line in body)
     x0 = min(p.x0 for line in [*header, *body] for p in line.phrases)
     x1 = max(p.x1 for line in [*header, *body] for p in line.phrases)
-    return AlignedTable(rows, (x0, top, x1, bottom))
+    return AlignedTable(rows, (x0, top, x1, bottom), 1 + shift)
 
 
 def _second_label_column(body: list[Line], left: float) -> float | None:
@@ -341,12 +347,13 @@ def _with_turned_header(table: AlignedTable, turned: list[tuple[FrameChar, Frame
         placed = [by_own[id(g)] for g in glyphs]
         x = statistics.mean((p.x0 + p.x1) / 2 for p in placed)
         k = _slot(x, left, right, bounds)
+        k = k + table.label_columns - 1 if k else 0
         if k < width:
             texts.setdefault(k, []).append(cell_text(glyphs, written_spaces).text)
     row = [GridCell(" ".join(texts.get(k, []))) for k in range(width)]
     top = min(p.top for p, _ in inside)
     bbox = (table.bbox[0], min(table.bbox[1], top), table.bbox[2], table.bbox[3])
-    return AlignedTable([row, *table.rows], bbox)
+    return AlignedTable([row, *table.rows], bbox, table.label_columns)
 
 
 def _header_spans(phrases: list[Phrase], centres: list[float], left: float, right: float,

@@ -23,6 +23,7 @@ from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
+from crfgen_core.ingest.text_lines import running_line_keys
 from crfgen_core.model.protocol import ExtractionWarning
 
 GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
@@ -39,6 +40,7 @@ MIN_SINGLE_ARROW = 30.0  # pt: inside a single-column cell it must be at least t
 def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
     """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings."""
     texts = pdf.texts
+    furniture = frozenset(running_line_keys(texts))
     reading = SoaReading()
     queue = candidate_pages(texts)
     done: set[int] = set()
@@ -46,7 +48,7 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
         index = queue.pop(0)
         done.add(index)
         try:
-            found = _page_grids(pdf, index)
+            found = _page_grids(pdf, index, furniture)
         except Exception as exc:  # one damaged page must not lose the others
             reading.warnings.append(ExtractionWarning(
                 code="SOA_PAGE_UNREADABLE", page=index + 1,
@@ -74,7 +76,7 @@ def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
     return before is not None and [c.text for c in before.rows[0]] == [c.text for c in last.rows[0]]
 
 
-def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
+def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset()) -> list[SoaGrid]:
     geometry = pdf.rules(index)
     scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.image_count(index) > 0
     if scanned and pdf.texts[index].strip():
@@ -103,7 +105,7 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
     if not ruled:
-        return _aligned_grids(chars, index + 1, scanned, turned)
+        return _aligned_grids(chars, index + 1, scanned, turned, furniture)
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
         rows = _grid_rows(table, chars, rules, scanned, turned)
@@ -120,7 +122,7 @@ def _page_grids(pdf: OpenPdf, index: int) -> list[SoaGrid]:
     if not any(_has_ticks(grid) for grid in grids):
         # rules around the header only (booktabs with a boxed header, shaded bands): the ticks below
         # stand in columns of their own
-        return _aligned_grids(chars, index + 1, scanned, turned) or grids
+        return _aligned_grids(chars, index + 1, scanned, turned, furniture) or grids
     return grids
 
 
@@ -130,10 +132,10 @@ def _has_ticks(grid: SoaGrid) -> bool:
 
 
 def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool,
-                   turned: list[tuple[FrameChar, FrameChar]]) -> list[SoaGrid]:
+                   turned: list[tuple[FrameChar, FrameChar]], furniture: frozenset[str]) -> list[SoaGrid]:
     """Grids of the tables on a page without column rules, their columns found by text alignment."""
     grids: list[SoaGrid] = []
-    found = aligned_tables(chars, written_spaces, turned)
+    found = aligned_tables(chars, written_spaces, turned, furniture)
     for number, table in enumerate(found):
         rows = table.rows
         markers = {m for row in rows for cell in row for m in cell.markers} | _trailing_letters(rows)

@@ -15,10 +15,10 @@ def test_every_term_has_a_kind_a_pattern_and_a_why() -> None:
     assert all(len(row) == 3 and all(field.strip() for field in row) for row in rows[1:])
 
 
-@pytest.mark.parametrize("title", ["Table 3: Schedule of Laboratory Tests", "Pharmacokinetic Sampling Schedule",
-                                   "Study Flow Chart", "Schedule of Study Procedures", "Study Calendar",
-                                   "Procedures Table", "Table 2-1: Screening Procedural Outline",
-                                   "Table 4: PK and Immunogenicity Flow Chart"])
+@pytest.mark.parametrize("title", [
+    "Table 3: Schedule of Laboratory Tests", "Pharmacokinetic Sampling Schedule", "Study Flow Chart",
+    "Schedule of Study Procedures", "Study Calendar", "Procedures Table",
+    "Table 2-1: Screening Procedural Outline", "Table 4: PK and Immunogenicity Flow Chart"])
 def test_soa_table_names(title: str) -> None:
     assert soa_vocabulary().is_title(title) and is_caption(title)
 
