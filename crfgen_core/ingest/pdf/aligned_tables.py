@@ -64,14 +64,17 @@ class AlignedTable:
     rows: list[list[GridCell]]
     bbox: Box
     label_columns: int = 1  # grid columns left of the first tick column
+    centres: tuple[float, ...] = ()  # x of the tick columns
 
 
 def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
                    turned: list[tuple[FrameChar, FrameChar]] | None = None,
-                   furniture: frozenset[str] = frozenset()) -> list[AlignedTable]:
+                   furniture: frozenset[str] = frozenset(), carried: list[float] | None = None
+                   ) -> list[AlignedTable]:
     """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom.
     `turned` holds header glyphs written at 90 degrees: (placed in the page frame, in their own frame);
-    `furniture` the keys (text_lines.edge_key) of running headers and footers, never table lines."""
+    `furniture` the keys (text_lines.edge_key) of running headers and footers, never table lines;
+    `carried` the columns of the table on the page before, which a part without header rows continues."""
     lines = [line for line in _lines(chars, written_spaces) if edge_key(_text(line)) not in furniture]
     if not lines:
         return []
@@ -95,6 +98,8 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
         header = _header_lines(lines, first, pitch)
         xs = [p.centre for k in members for p in ticks[k]]
         centres = _header_columns(lines[header:first], centres, xs, COLUMN_SLACK * size) or centres
+        if carried and not tables and _continues(lines[header:first], centres, carried, COLUMN_SLACK * size):
+            centres = carried  # the same columns as the page before: a continuation without header
         if len(centres) >= 2:
             above = lines[header - 1].bottom if header else float("-inf")
             upright = _table(lines[header:first], lines[first:last + 1], centres)
@@ -102,6 +107,14 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
                                               written_spaces))
         start = tick_rows.index(members[-1]) + 1 if members else start + 1
     return tables
+
+
+def _continues(header: list[Line], centres: list[float], carried: list[float], slack: float) -> bool:
+    """Whether a part continues the columns carried from the page before: it has no header line naming
+    columns, and each of its tick columns stands on one of the carried ones."""
+    left = _outer_bounds(carried)[0] if len(carried) > 1 else carried[0]
+    named = any(sum(1 for p in line.phrases if p.centre > left) >= 2 for line in header)
+    return not named and bool(centres) and all(any(abs(c - x) <= 2 * slack for x in carried) for c in centres)
 
 
 def _ticked(line: Line) -> bool:
@@ -262,7 +275,7 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     bottom = max(line.bottom for line in body)
     x0 = min(p.x0 for line in [*header, *body] for p in line.phrases)
     x1 = max(p.x1 for line in [*header, *body] for p in line.phrases)
-    return AlignedTable(rows, (x0, top, x1, bottom), 1 + shift)
+    return AlignedTable(rows, (x0, top, x1, bottom), 1 + shift, tuple(centres))
 
 
 def _second_label_column(body: list[Line], left: float) -> float | None:
@@ -353,7 +366,7 @@ def _with_turned_header(table: AlignedTable, turned: list[tuple[FrameChar, Frame
     row = [GridCell(" ".join(texts.get(k, []))) for k in range(width)]
     top = min(p.top for p, _ in inside)
     bbox = (table.bbox[0], min(table.bbox[1], top), table.bbox[2], table.bbox[3])
-    return AlignedTable([row, *table.rows], bbox, table.label_columns)
+    return AlignedTable([row, *table.rows], bbox, table.label_columns, table.centres)
 
 
 def _header_spans(phrases: list[Phrase], centres: list[float], left: float, right: float,

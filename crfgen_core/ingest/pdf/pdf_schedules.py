@@ -41,6 +41,7 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
     """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings."""
     texts = pdf.texts
     furniture = frozenset(running_line_keys(texts))
+    carried: list[list[float]] = []  # columns of the last aligned table, for a headerless next page
     reading = SoaReading()
     queue = candidate_pages(texts)
     done: set[int] = set()
@@ -48,7 +49,7 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
         index = queue.pop(0)
         done.add(index)
         try:
-            found = _page_grids(pdf, index, furniture)
+            found = _page_grids(pdf, index, furniture, carried)
         except Exception as exc:  # one damaged page must not lose the others
             reading.warnings.append(ExtractionWarning(
                 code="SOA_PAGE_UNREADABLE", page=index + 1,
@@ -76,7 +77,8 @@ def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
     return before is not None and [c.text for c in before.rows[0]] == [c.text for c in last.rows[0]]
 
 
-def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset()) -> list[SoaGrid]:
+def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(),
+                carried: list[list[float]] | None = None) -> list[SoaGrid]:
     geometry = pdf.rules(index)
     scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.image_count(index) > 0
     if scanned and pdf.texts[index].strip():
@@ -105,7 +107,7 @@ def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
     if not ruled:
-        return _aligned_grids(chars, index + 1, scanned, turned, furniture)
+        return _aligned_grids(chars, index + 1, scanned, turned, furniture, carried)
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
         rows = _grid_rows(table, chars, rules, scanned, turned)
@@ -122,7 +124,7 @@ def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(
     if not any(_has_ticks(grid) for grid in grids):
         # rules around the header only (booktabs with a boxed header, shaded bands): the ticks below
         # stand in columns of their own
-        return _aligned_grids(chars, index + 1, scanned, turned, furniture) or grids
+        return _aligned_grids(chars, index + 1, scanned, turned, furniture, carried) or grids
     return grids
 
 
@@ -132,10 +134,13 @@ def _has_ticks(grid: SoaGrid) -> bool:
 
 
 def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool,
-                   turned: list[tuple[FrameChar, FrameChar]], furniture: frozenset[str]) -> list[SoaGrid]:
+                   turned: list[tuple[FrameChar, FrameChar]], furniture: frozenset[str],
+                   carried: list[list[float]] | None) -> list[SoaGrid]:
     """Grids of the tables on a page without column rules, their columns found by text alignment."""
     grids: list[SoaGrid] = []
-    found = aligned_tables(chars, written_spaces, turned, furniture)
+    found = aligned_tables(chars, written_spaces, turned, furniture, carried[-1] if carried else None)
+    if found and carried is not None:
+        carried.append(list(found[-1].centres))
     for number, table in enumerate(found):
         rows = table.rows
         markers = {m for row in rows for cell in row for m in cell.markers} | _trailing_letters(rows)

@@ -45,6 +45,10 @@ class ScheduleDraft:
     legend: dict[str, str] = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)
     segment: list[int] = field(default_factory=list)
+    # grid column -> visit index of the last part, and that grid's width: a part without header rows
+    # drawn on the same grid continues these columns
+    grid_columns: dict[int, int] = field(default_factory=dict)
+    grid_width: int = 0
 
 
 def normalise(text: str) -> str:
@@ -60,8 +64,10 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
         gap = _page_gap(current, table) if current is not None else 0
         if current is None or gap > MAX_CONTINUATION_GAP or _new_title(current, table):
             current = None  # a sibling table (same visits, its own caption) is a schedule of its own
-        elif not table.has_header and len(table.headers) == len(current.segment) and gap <= MAX_PAGE_GAP:
-            _append_rows(current, table, current.segment)
+        elif not table.has_header and gap <= MAX_PAGE_GAP and (
+                (grid := _grid_mapping(table, current)) is not None
+                or len(table.headers) == len(current.segment)):
+            _append_rows(current, table, grid if grid is not None else current.segment)
         elif (mapping := _map_columns(table, current)) is not None:
             _append_rows(current, table, mapping)  # the same columns, however far: a continuation
         elif _shares_labels(table, current) and gap <= MAX_PAGE_GAP:
@@ -171,6 +177,7 @@ def _shares_labels(table: LaidOutTable, draft: ScheduleDraft) -> bool:
 
 def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) -> None:
     draft.segment = columns
+    _remember_grid(draft, table, columns)
     for row in table.rows:
         activity = DraftActivity(row.label, row.label_markers, row.outer_label)
         for index, value in zip(columns, row.values, strict=False):
@@ -179,11 +186,32 @@ def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) 
         draft.activities.append(activity)
 
 
+def _remember_grid(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) -> None:
+    if table.has_header:
+        draft.grid_columns = dict(zip(table.visit_columns, columns, strict=False))
+        draft.grid_width = len(table.grid.rows[0]) if table.grid.rows else 0
+
+
+def _grid_mapping(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
+    """The visits of a part without header rows drawn on the same grid as the draft's last part: by grid
+    column; a column the last part folded into its neighbour (a body-only split) goes with it."""
+    if not draft.grid_columns or not table.grid.rows or len(table.grid.rows[0]) != draft.grid_width:
+        return None
+    mapping: list[int] = []
+    for j in table.visit_columns:
+        known = [k for k in draft.grid_columns if k <= j]
+        if not known:
+            return None
+        mapping.append(draft.grid_columns[max(known)])
+    return mapping
+
+
 def _append_columns(draft: ScheduleDraft, table: LaidOutTable) -> None:
     """New visit columns; rows are matched to existing activities by label, in order, else appended."""
     start = len(draft.visits)
     draft.visits.extend(DraftVisit(h, m) for h, m in zip(table.headers, table.header_markers, strict=True))
     draft.segment = list(range(start, len(draft.visits)))
+    _remember_grid(draft, table, draft.segment)
     used: set[int] = set()
     cursor = 0
     for row in table.rows:
