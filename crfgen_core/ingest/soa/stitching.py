@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from crfgen_core.ingest.soa.captions import same_title
 from crfgen_core.ingest.soa.grid import GridCell
 from crfgen_core.ingest.soa.table_layout import LaidOutTable
+from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
+MIN_NAMED_VISITS = 2  # a draft whose headers name fewer visits is a fragment, not a schedule yet
 MAX_PAGE_GAP = 1  # a footnote-only page may sit between two parts of one table
 MAX_CONTINUATION_GAP = 4  # ... and more (unreadable scans, landscape inserts) before a part that repeats
 # the table's column headers
@@ -60,7 +62,8 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
     """Given laid-out page tables in document order, return the logical schedules."""
     drafts: list[ScheduleDraft] = []
     for table in tables:
-        current = drafts[-1] if drafts else None
+        # a fragment that names no visits (a legend box with marks) is passed over: the table goes on
+        current = next((d for d in reversed(drafts) if _names_visits(d)), drafts[-1] if drafts else None)
         gap = _page_gap(current, table) if current is not None else 0
         if current is None or gap > MAX_CONTINUATION_GAP or _new_title(current, table):
             current = None  # a sibling table (same visits, its own caption) is a schedule of its own
@@ -89,6 +92,12 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
         for code, meaning in table.grid.legend.items():
             current.legend.setdefault(code, meaning)
     return drafts
+
+
+def _names_visits(draft: ScheduleDraft) -> bool:
+    vocab = soa_vocabulary()
+    named = sum(1 for v in draft.visits if any(vocab.is_visit_like(h) for h in v.headers))
+    return named >= 1 and named >= min(MIN_NAMED_VISITS, len(draft.visits))
 
 
 def _page_gap(draft: ScheduleDraft, table: LaidOutTable) -> int:
