@@ -34,6 +34,7 @@ MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows (else a stra
 MAX_HEADER_LINES = 8
 MIN_SECOND_COLUMN_LINES = 3  # lines with a second label-side phrase at one x: a column of its own
 SECOND_COLUMN_SLACK = 15.0  # pt: right-aligned references ("9.5", "Section 9.2") start this close
+ON_CENTRE_SHARE = 0.2  # of the column pitch: a header this close to a column's centre heads that column
 LINE_PITCH = 1.2  # font sizes: the usual distance of two lines of one paragraph
 ROW_GAP = 1.4  # font sizes: lines closer than this (top to top) belong to one row
 MAX_LINE_GAP = 2.6  # line pitches: a wider vertical gap ends the table (or its header)
@@ -240,12 +241,12 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     note wrapped over lines, a tick centred between them)."""
     bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
     left, right = _outer_bounds(centres)
-    second = _second_label_column(body, left)
-    shift = 0 if second is None else 1
+    starts = _label_column_starts(body, left)
+    shift = len(starts) - 1
     width = len(centres) + 2 + shift
 
-    def label_column(phrase: Phrase) -> int:
-        return shift if second is not None and phrase.x0 >= second else 0
+    def label_column(phrase: Phrase, x: float | None = None) -> int:
+        return max(0, sum(1 for start in starts if start <= (phrase.x0 if x is None else x) + 1.0) - 1)
 
     rows: list[list[GridCell]] = []
     for group in _row_groups(header, centres, left, right, bounds):
@@ -255,7 +256,8 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
             spans = _header_spans(line.phrases, centres, left, right, bounds)
             for phrase, covered in zip(line.phrases, spans, strict=True):
                 for n, k in enumerate(covered):
-                    k = label_column(phrase) if k == 0 else k + shift
+                    # a header is placed by its centre: over a right-aligned column it starts early
+                    k = label_column(phrase, phrase.centre) if k == 0 else k + shift
                     row[k] = GridCell(phrase.text, phrase.markers, span_copy=n > 0)
             parts.append(row)
         rows.append(_joined(parts))
@@ -278,22 +280,20 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     return AlignedTable(rows, (x0, top, x1, bottom), 1 + shift, tuple(centres))
 
 
-def _second_label_column(body: list[Line], left: float) -> float | None:
-    """Where a second text column starts left of the ticks (a protocol-section reference, or the activity
-    beside an outer group label): phrases that follow another label phrase on many lines, starting at
-    nearly the same x."""
-    starts = sorted(line.phrases[1].x0 for line in body if len(line.phrases) > 1
-                    and line.phrases[1].centre < left and line.phrases[0].centre < left)
-    if len(starts) < MIN_SECOND_COLUMN_LINES:
-        return None
-    clusters: list[list[float]] = [[starts[0]]]
-    for x in starts[1:]:
+def _label_column_starts(body: list[Line], left: float) -> list[float]:
+    """Where the text columns left of the ticks start: an outer group label, the activity, a protocol
+    reference (right-aligned, so its starts vary a little). Each start is seen on several lines."""
+    xs = sorted(p.x0 for line in body for p in line.phrases if p.centre < left)
+    if not xs:
+        return [float("-inf")]
+    clusters: list[list[float]] = [[xs[0]]]
+    for x in xs[1:]:
         if x - clusters[-1][-1] <= SECOND_COLUMN_SLACK:
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    best = max(clusters, key=len)
-    return best[0] - 1.0 if len(best) >= MIN_SECOND_COLUMN_LINES else None
+    starts = [c[0] for c in clusters[1:] if len(c) >= MIN_SECOND_COLUMN_LINES]
+    return [float("-inf"), *starts]
 
 
 def _row_groups(lines: list[Line], centres: list[float], left: float, right: float,
@@ -386,10 +386,14 @@ def _header_spans(phrases: list[Phrase], centres: list[float], left: float, righ
         starts.append(start)
         for k in start:
             claimed.setdefault(k, number)
+    pitch = min((b - a for a, b in itertools.pairwise(centres)), default=0.0)
     spans: list[list[int]] = []
-    for number, start in enumerate(starts):
+    for number, (phrase, start) in enumerate(zip(phrases, starts, strict=True)):
         low, high = min(start), max(start)
-        if low >= 1 and high <= len(centres):
+        # a phrase sitting on one column's centre is that column's header, however free its neighbours
+        on_one = (low == high and 1 <= low <= len(centres)
+                  and abs(phrase.centre - centres[low - 1]) <= ON_CENTRE_SHARE * pitch)
+        if low >= 1 and high <= len(centres) and not on_one:
             while (low - 1 >= 1 and high + 1 <= len(centres)
                    and claimed.get(low - 1, number) == number and claimed.get(high + 1, number) == number):
                 low, high = low - 1, high + 1
