@@ -17,6 +17,8 @@ CROSS_REFERENCE = re.compile(rf"\s*[(\[]\s*{_REF_ITEM}(?:\s*[,;&]\s*(?:and\s+)?{
                              re.IGNORECASE)
 REFERENCE_ONLY = re.compile(rf"^\s*{_REF_ITEM}(?:\s*[,;&/]\s*(?:and\s+)?{_REF_ITEM})*\s*$", re.IGNORECASE)
 POINTER_SHARE = 0.6  # share of a label-side column's cells that are bare references for it to be a pointer
+BARE_NUMBER = re.compile(r"^[-−–]?\d+(?:\.\d+)?(?:\s*(?:to|-|−|–)\s*[-−–]?\d+(?:\.\d+)?)?$")
+MAX_ROW_NAME_WORDS = 3
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
 
 
@@ -89,13 +91,16 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         return None
     headers: list[list[str]] = []
     header_markers: list[tuple[str, ...]] = []
+    stubs = [_row_name(row, first_visit, vocab) for row in header_rows]
     for j in visit_columns:
         texts: list[str] = []
         markers: list[str] = []
-        for row in header_rows:
+        for row, stub in zip(header_rows, stubs, strict=True):
             cell = row[j]
-            if cell.text and (not texts or texts[-1] != cell.text):
-                texts.append(cell.text)
+            # a bare number under a row name ("Week" | 2) keeps the name: "Week 2"
+            text = f"{stub} {cell.text}" if stub and cell.text and BARE_NUMBER.match(cell.text) else cell.text
+            if text and (not texts or texts[-1] != text):
+                texts.append(text)
             markers.extend(cell.markers)
         headers.append(texts)
         header_markers.append(tuple(dict.fromkeys(markers)))
@@ -123,6 +128,13 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
     return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid,
                         header_rows=[[c.text for c in r] for r in header_rows], first_visit=first_visit,
                         visit_columns=visit_columns, other_columns=other_columns)
+
+
+def _row_name(row: list[GridCell], first_visit: int, vocab: SoaVocabulary) -> str:
+    """The name a header row gives itself in the label columns ("Visit", "Study Week"), if it is one."""
+    names = [c.text for c in row[:first_visit] if c.text and not c.span_copy]
+    name = names[-1] if names else ""
+    return name if name and len(name.split()) <= MAX_ROW_NAME_WORDS and vocab.is_visit_like(name) else ""
 
 
 def _pointer_columns(header_rows: list[list[GridCell]], body: list[list[GridCell]], first_visit: int,

@@ -88,3 +88,10 @@ def test_reference_column_right_of_the_activity_is_not_the_label() -> None:
     headerless = [_row("Procedure", "", *VISITS), *rows[1:]]  # known by its values alone
     [schedule] = build_schedules([SoaGrid(rows=headerless, page=1)])
     assert [a.label for a in schedule.activities] == ["Consent", "Vital signs", "ECG"]
+
+
+def test_header_row_names_stay_with_bare_numbers() -> None:
+    rows = [_row("Visit", "1", "2", "3", "4"), _row("Study Week", "-2", "0", "4", "8"),
+            _row("Consent", "X", "", "", ""), _row("ECG", "X", "X", "", "X")]
+    [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
+    assert schedule.visits[0].headers == ["Visit 1", "Study Week -2"]
