@@ -11,7 +11,7 @@ from crfgen_core.ingest.docx.docx_runs import symbol_font_map
 
 DEFAULT_EDGE_LINES = 3  # running headers/footers sit in the first or last lines of a page
 DEFAULT_REPEAT_SHARE = 0.25  # a line on at least this share of pages is a running header or footer
-_PAGE_NUMBER = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$", re.I)
+PAGE_NUMBER = re.compile(r"^(page\s+)?\d{1,4}(\s+of\s+\d{1,4})?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def pdf_lines(pages: list[str]) -> list[TextLine]:
     for page_number, lines in enumerate(split, 1):
         for position, line in enumerate(lines):
             at_edge = position < DEFAULT_EDGE_LINES or position >= len(lines) - DEFAULT_EDGE_LINES
-            if at_edge and (edge_key(line) in running or _PAGE_NUMBER.match(line)):
+            if at_edge and (edge_key(line) in running or PAGE_NUMBER.match(line)):
                 continue
             out.append(TextLine(text=line, page=page_number))
     return out

@@ -4,6 +4,7 @@ rebuilt and stitched by crfgen_core.ingest.soa."""
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 from crfgen_core.ingest.pdf.aligned_tables import aligned_tables
 from crfgen_core.ingest.pdf.cell_text import CellText, cell_text, text_lines
@@ -23,12 +24,13 @@ from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
-from crfgen_core.ingest.text_lines import running_line_keys
+from crfgen_core.ingest.text_lines import PAGE_NUMBER, edge_key, running_line_keys
 from crfgen_core.model.protocol import ExtractionWarning
 
 GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
 MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a schedule
 MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows need 4 rules, 3 columns 4)
+MAX_CAPTION_LINES_AT_FOOT = 3  # lines at a page's foot where the next page's table caption may stand
 MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row missing column rules
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 ARROW = "↔"
@@ -55,6 +57,11 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
                 code="SOA_PAGE_UNREADABLE", page=index + 1,
                 message=f"page {index + 1} could not be read as a table ({type(exc).__name__}: {exc})"))
             continue
+        if found and found[0].title is None and index > 0:
+            caption = _caption_ending(texts[index - 1], furniture)
+            if caption is not None:  # the caption was printed at the foot of the page before
+                title, continued = split_caption(caption)
+                found[0] = replace(found[0], title=title, continued=continued)
         following = index + 1
         # a table may run on over pages with too few ticks to be candidates themselves
         if (_may_continue(found, reading.grids) and following < len(texts)
@@ -62,6 +69,13 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
             queue.insert(0, following)
         reading.grids.extend(found)
     return reading
+
+
+def _caption_ending(text: str, furniture: frozenset[str]) -> str | None:
+    """An SoA caption among the last lines of a page's text (running footers left out)."""
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and edge_key(line) not in furniture and not PAGE_NUMBER.match(line.strip())]
+    return next((line for line in reversed(lines[-MAX_CAPTION_LINES_AT_FOOT:]) if is_caption(line)), None)
 
 
 def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:

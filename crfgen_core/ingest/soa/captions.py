@@ -16,7 +16,7 @@ CAPTION_LABEL = re.compile(
     r"^\s*(?:(?:table|appendix|figure|section|attachment)\s*)?[A-Z]?\d+(?:[.-]\d+)*[.:]?\s*", re.IGNORECASE)
 CAPTION_JOINERS = frozenset({"and", "of", "for", "the", "&"})  # lower-case words a caption's name may hold
 TABLE_NUMBER = re.compile(r"^\s*(?:table|appendix|figure)\s*([a-z]?\d+(?:\.\d+)*[a-z]?)\b", re.IGNORECASE)
-SAME_TITLE_RATIO = 0.92  # "Days 1 and 2" vs "Days 3-28" subtitles stay apart, a lost letter does not
+MAX_CHANGED_LETTERS = 3  # letters an OCR text layer may lose or glue in one caption
 CONTINUED = re.compile(r"\(?\b(cont(inued|'d|\.)?|concluded)\)?", re.IGNORECASE)
 
 
@@ -47,15 +47,17 @@ def _leading_caption(text: str) -> str:
 
 def same_title(first: str, second: str) -> bool:
     """Whether two captions name the same table: the same table number when both have one, else one's
-    words the start of the other's (a caption read with the note that follows it) or nearly the same
-    letters (an OCR text layer that lost some)."""
+    words the start of the other's (a caption read with the note that follows it) or the same letters but
+    a few (an OCR text layer that lost some)."""
     numbered = TABLE_NUMBER.match(first), TABLE_NUMBER.match(second)
     if numbered[0] and numbered[1]:
         return numbered[0].group(1).lower() == numbered[1].group(1).lower()
     a, b = _words(first), _words(second)
     if f"{a} ".startswith(f"{b} ") or f"{b} ".startswith(f"{a} "):
         return True
-    return SequenceMatcher(None, a, b).ratio() >= SAME_TITLE_RATIO
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b).get_opcodes()
+                  if tag != "equal")
+    return changed <= MAX_CHANGED_LETTERS  # "Paclitaxel" and "Docetaxel" tables are two
 
 
 def _words(text: str) -> str:

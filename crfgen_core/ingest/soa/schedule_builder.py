@@ -49,7 +49,8 @@ def _visit_label(headers: list[str]) -> str:
 
 def _to_schedule(draft: ScheduleDraft, schedule_id: str) -> Schedule:
     visits = [
-        Visit(id=f"V{i + 1}", label=_visit_label(v.headers) or f"Column {i + 1}", headers=v.headers,
+        Visit(id=f"V{i + 1}", label=_visit_label(v.names or v.headers) or f"Column {i + 1}",
+              headers=v.names or v.headers,
               footnotes=list(v.markers))
         for i, v in enumerate(draft.visits)
     ]

@@ -31,8 +31,9 @@ class DraftActivity:
 
 @dataclass
 class DraftVisit:
-    headers: list[str]
+    headers: list[str]  # as written: parts of a table are matched by these
     markers: tuple[str, ...]
+    names: list[str] = field(default_factory=list)  # with header row names kept ("Week 2"): the output
 
 
 @dataclass
@@ -133,9 +134,10 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
         return None
     _fill_gaps(mapping, len(draft.visits))
     resolved: list[int] = []
-    for headers, markers, index in zip(table.headers, table.header_markers, mapping, strict=True):
+    for column, (headers, markers, index) in enumerate(zip(table.headers, table.header_markers, mapping,
+                                                            strict=True)):
         if index is None:
-            draft.visits.append(DraftVisit(headers, markers))
+            draft.visits.append(DraftVisit(headers, markers, _names(table, column)))
             index = len(draft.visits) - 1
         resolved.append(index)
     return resolved
@@ -195,6 +197,10 @@ def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) 
         draft.activities.append(activity)
 
 
+def _names(table: LaidOutTable, column: int) -> list[str]:
+    return table.header_names[column] if column < len(table.header_names) else table.headers[column]
+
+
 def _remember_grid(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) -> None:
     if table.has_header:
         draft.grid_columns = dict(zip(table.visit_columns, columns, strict=False))
@@ -218,7 +224,8 @@ def _grid_mapping(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None
 def _append_columns(draft: ScheduleDraft, table: LaidOutTable) -> None:
     """New visit columns; rows are matched to existing activities by label, in order, else appended."""
     start = len(draft.visits)
-    draft.visits.extend(DraftVisit(h, m) for h, m in zip(table.headers, table.header_markers, strict=True))
+    draft.visits.extend(DraftVisit(h, m, _names(table, k))
+                        for k, (h, m) in enumerate(zip(table.headers, table.header_markers, strict=True)))
     draft.segment = list(range(start, len(draft.visits)))
     _remember_grid(draft, table, draft.segment)
     used: set[int] = set()

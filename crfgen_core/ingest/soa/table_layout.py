@@ -34,7 +34,7 @@ class BodyRow:
 class LaidOutTable:
     """A grid split into per-column headers (top to bottom) and body rows."""
 
-    headers: list[list[str]]
+    headers: list[list[str]]  # header texts as written: what parts of one table are matched by
     header_markers: list[tuple[str, ...]]
     rows: list[BodyRow]
     grid: SoaGrid
@@ -42,6 +42,7 @@ class LaidOutTable:
     first_visit: int = 1
     visit_columns: list[int] = field(default_factory=list)
     other_columns: list[int] = field(default_factory=list)
+    header_names: list[list[str]] = field(default_factory=list)  # headers with their row names kept
 
     @property
     def has_header(self) -> bool:
@@ -92,17 +93,20 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
     headers: list[list[str]] = []
     header_markers: list[tuple[str, ...]] = []
     stubs = [_row_name(row, first_visit, vocab) for row in header_rows]
+    names: list[list[str]] = []
     for j in visit_columns:
         texts: list[str] = []
+        named: list[str] = []
         markers: list[str] = []
         for row, stub in zip(header_rows, stubs, strict=True):
             cell = row[j]
-            # a bare number under a row name ("Week" | 2) keeps the name: "Week 2"
-            text = f"{stub} {cell.text}" if stub and cell.text and BARE_NUMBER.match(cell.text) else cell.text
-            if text and (not texts or texts[-1] != text):
-                texts.append(text)
+            if cell.text and (not texts or texts[-1] != cell.text):
+                texts.append(cell.text)
+                # a bare number under a row name ("Week" | 2) keeps the name: "Week 2"
+                named.append(f"{stub} {cell.text}" if stub and BARE_NUMBER.match(cell.text) else cell.text)
             markers.extend(cell.markers)
         headers.append(texts)
+        names.append(named)
         header_markers.append(tuple(dict.fromkeys(markers)))
     body_rows: list[BodyRow] = []
     pointers = _pointer_columns(header_rows, body, first_visit, vocab)
@@ -127,7 +131,7 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
                                  strip_cross_reference(outer), values))
     return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid,
                         header_rows=[[c.text for c in r] for r in header_rows], first_visit=first_visit,
-                        visit_columns=visit_columns, other_columns=other_columns)
+                        visit_columns=visit_columns, other_columns=other_columns, header_names=names)
 
 
 def _row_name(row: list[GridCell], first_visit: int, vocab: SoaVocabulary) -> str:
