@@ -135,10 +135,12 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
 
 
 def _row_name(row: list[GridCell], first_visit: int, vocab: SoaVocabulary) -> str:
-    """The name a header row gives itself in the label columns ("Visit", "Study Week"), if it is one."""
+    """The unit a header row's name gives the bare numbers in it ("Study Week" -> "Week"), if any."""
     names = [c.text for c in row[:first_visit] if c.text and not c.span_copy]
     name = names[-1] if names else ""
-    return name if name and len(name.split()) <= MAX_ROW_NAME_WORDS and vocab.is_visit_like(name) else ""
+    if not name or len(name.split()) > MAX_ROW_NAME_WORDS:
+        return ""
+    return vocab.row_unit_of(name) or ""
 
 
 def _pointer_columns(header_rows: list[list[GridCell]], body: list[list[GridCell]], first_visit: int,

@@ -20,6 +20,16 @@ class SoaVocabulary:
     non_visit_column: tuple[re.Pattern[str], ...]
     title: tuple[re.Pattern[str], ...]
     empty: tuple[re.Pattern[str], ...] = ()
+    row_unit: tuple[re.Pattern[str], ...] = ()
+    row_window: tuple[re.Pattern[str], ...] = ()
+
+    def row_unit_of(self, name: str) -> str | None:
+        """The unit a header row's name gives its bare numbers ("Study Week" -> "Week"), None for a row of
+        windows or a name without a unit."""
+        if any(p.search(name) for p in self.row_window):
+            return None
+        found = [m for p in self.row_unit for m in p.finditer(name)]
+        return max(found, key=lambda m: m.start()).group(0) if found else None
 
     def is_empty(self, text: str) -> bool:
         """Given a cell's text, say whether it schedules nothing (blank, a dash, N/A)."""
@@ -58,7 +68,7 @@ class SoaVocabulary:
 @lru_cache(maxsize=1)
 def soa_vocabulary() -> SoaVocabulary:
     """Return the vocabulary loaded from data/soa_terms.csv (read once)."""
-    kind_names = ("tick", "mark", "visit", "non_visit_column", "title", "empty")
+    kind_names = ("tick", "mark", "visit", "non_visit_column", "title", "empty", "row_unit", "row_window")
     kinds: dict[str, list[re.Pattern[str]]] = {k: [] for k in kind_names}
     with TERMS_FILE.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
