@@ -26,7 +26,7 @@ def test_lzzt_schedule_split_over_pages_53_54_is_one_schedule(corpus_dir: Path) 
     labels = [v.label for v in schedule.visits]
     # visits 1-8 (with the empty visit-6 column) on p53, 9-13, ET, RT on p54
     # the header row's name ("VISIT") is kept with the bare numbers under it
-    assert labels[:5] == ["VISIT 1", "VISIT 2", "VISIT 3", "VISIT 4", "VISIT 5"] and labels[-2:] == ["ET", "RT"]
+    assert labels[:5] == [f"VISIT {n}" for n in range(1, 6)] and labels[-2:] == ["ET", "RT"]
     assert len(labels) == 15
     assert schedule.visits[0].headers == ["VISIT 1", "-2"]
     activities = {a.label: a for a in schedule.activities}
