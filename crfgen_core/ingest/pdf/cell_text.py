@@ -1,4 +1,5 @@
-"""Text of a table cell from its glyphs, with superscript footnote markers taken apart.
+"""Text of a table cell, or of lines under a table, from its glyphs, with superscript footnote markers
+taken apart (GlyphLine: one line of glyphs; not the body-text TextLine of ingest/text_lines.py).
 
 A superscript is a glyph clearly smaller than the line it sits on and raised above its baseline;
 a lowered small glyph (the 2 of PaO2) is a subscript and stays in the text.
@@ -26,7 +27,7 @@ class CellText:
 
 
 @dataclass(frozen=True)
-class TextLine:
+class GlyphLine:
     """One line of glyphs: its text without superscript markers, the markers, where it sits."""
 
     text: str
@@ -44,14 +45,14 @@ def cell_text(chars: list[FrameChar], written_spaces: bool = False) -> CellText:
     return CellText(_join_lines([line.text for line in lines]), tuple(dict.fromkeys(markers)))
 
 
-def text_lines(chars: list[FrameChar], written_spaces: bool = False) -> list[TextLine]:
+def text_lines(chars: list[FrameChar], written_spaces: bool = False) -> list[GlyphLine]:
     """Given glyphs (frame coordinates), return their text lines top to bottom.
 
     Words are split at spaces and wide gaps; with `written_spaces` (an OCR text layer over a scan, which
     spreads fixed-width glyphs over each word's box and writes one text object per word) at every change
     of text object instead.
     """
-    result: list[TextLine] = []
+    result: list[GlyphLine] = []
     for line in glyph_lines(chars):
         main_size = max(c.size for c in line)
         main_baseline = max((c.baseline for c in line if c.size >= main_size * SMALL_GLYPH_RATIO),
@@ -91,7 +92,7 @@ def text_lines(chars: list[FrameChar], written_spaces: bool = False) -> list[Tex
         if run:
             _close_run(run, parts, markers)
         visible = [c for c in line if c.text != " "] or line
-        result.append(TextLine("".join(parts).strip(), tuple(markers), lead, min(c.x0 for c in visible),
+        result.append(GlyphLine("".join(parts).strip(), tuple(markers), lead, min(c.x0 for c in visible),
                                main_baseline, main_size))
     return result
 
