@@ -30,7 +30,8 @@ from crfgen_core.model.protocol import ExtractionWarning
 GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
 MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a schedule
 MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows need 4 rules, 3 columns 4)
-MAX_CAPTION_LINES_AT_FOOT = 3  # lines at a page's foot where the next page's table caption may stand
+MAX_CAPTION_LINES_AT_FOOT = 3
+CAPTION_PAGES_BACK = 2  # lines at a page's foot where the next page's table caption may stand
 MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row missing column rules
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 ARROW = "↔"
@@ -42,7 +43,8 @@ MIN_SINGLE_ARROW = 30.0  # pt: inside a single-column cell it must be at least t
 def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
     """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings."""
     texts = pdf.texts
-    furniture = frozenset(running_line_keys(texts))
+    # running headers and footers; a caption repeated on every page of a table is not one of them
+    furniture = frozenset(key for key in running_line_keys(texts) if not is_caption(key))
     carried: list[list[float]] = []  # columns of the last aligned table, for a headerless next page
     reading = SoaReading()
     queue = candidate_pages(texts)
@@ -58,7 +60,10 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
                 message=f"page {index + 1} could not be read as a table ({type(exc).__name__}: {exc})"))
             continue
         if found and found[0].title is None and index > 0:
-            caption = _caption_ending(texts[index - 1], furniture)
+            # the caption may stand at the foot of the page before, or of the one before that (a page of
+            # abbreviations or a landscape insert between)
+            caption = next((c for k in range(index - 1, max(index - 1 - CAPTION_PAGES_BACK, -1), -1)
+                            if (c := _caption_ending(texts[k], furniture)) is not None), None)
             if caption is not None:  # the caption was printed at the foot of the page before
                 title, continued = split_caption(caption)
                 found[0] = replace(found[0], title=title, continued=continued)
