@@ -62,8 +62,7 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
         if found and found[0].title is None and index > 0:
             # the caption may stand at the foot of the page before, or of the one before that (a page of
             # abbreviations or a landscape insert between)
-            caption = next((c for k in range(index - 1, max(index - 1 - CAPTION_PAGES_BACK, -1), -1)
-                            if (c := _caption_ending(texts[k], furniture)) is not None), None)
+            caption = _caption_before(texts, index, furniture, {g.page for g in reading.grids})
             if caption is not None:  # the caption was printed at the foot of the page before
                 title, continued = split_caption(caption)
                 found[0] = replace(found[0], title=title, continued=continued)
@@ -74,6 +73,18 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
             queue.insert(0, following)
         reading.grids.extend(found)
     return reading
+
+
+def _caption_before(texts: list[str], index: int, furniture: frozenset[str], table_pages: set[int | None]
+                    ) -> str | None:
+    """A caption at the foot of the pages before page `index` (0-based), back to a page with a table."""
+    for k in range(index - 1, max(index - 1 - CAPTION_PAGES_BACK, -1), -1):
+        if k + 1 in table_pages:
+            return None  # the page before holds a table: this one continues it, or has its own caption
+        caption = _caption_ending(texts[k], furniture)
+        if caption is not None:
+            return caption
+    return None
 
 
 def _caption_ending(text: str, furniture: frozenset[str]) -> str | None:
