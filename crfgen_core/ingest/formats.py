@@ -51,6 +51,7 @@ class FormatReader(Protocol):
     def open(self, path: Path) -> OpenProtocol: ...
 
 
+# an OCR page reader (crfgen_core.ingest.ocr) plugs in as PdfReader(page_image_reader=...)
 READERS: tuple[FormatReader, ...] = (PdfReader(), DocxReader())
 
 

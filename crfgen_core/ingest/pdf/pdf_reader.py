@@ -10,6 +10,7 @@ from crfgen_core.ingest.objectives import objectives_from_pdf
 from crfgen_core.ingest.panels import extract_pdf_panels
 from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.ingest.pdf.pdf_schedules import pdf_soa_grids
+from crfgen_core.ingest.pdf.scanned_pages import PageImageReader
 from crfgen_core.ingest.soa.grid import SoaReading
 from crfgen_core.ingest.text_lines import TextLine, pdf_lines
 from crfgen_core.model.protocol import Objective, Panel, ProtocolFormat
@@ -18,15 +19,16 @@ DEFAULT_FRONT_PAGES = 3
 
 
 class PdfProtocol:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, page_image_reader: PageImageReader | None = None) -> None:
         self.pdf = OpenPdf(path)
+        self.page_image_reader = page_image_reader
 
     @property
     def page_count(self) -> int | None:
         return self.pdf.page_count
 
     def soa_grids(self) -> SoaReading:
-        return pdf_soa_grids(self.pdf)
+        return pdf_soa_grids(self.pdf, self.page_image_reader)
 
     def lines(self) -> list[TextLine]:
         return self._lines
@@ -49,8 +51,14 @@ class PdfProtocol:
 
 
 class PdfReader:
+    """`page_image_reader` reads pages that are pictures without text (OCR); without one they are
+    reported in a SOA_PAGES_NOT_READ warning."""
+
+    def __init__(self, page_image_reader: PageImageReader | None = None) -> None:
+        self.page_image_reader = page_image_reader
+
     def supported_formats(self) -> tuple[ProtocolFormat, ...]:
         return ("pdf",)
 
     def open(self, path: Path) -> PdfProtocol:
-        return PdfProtocol(path)
+        return PdfProtocol(path, self.page_image_reader)

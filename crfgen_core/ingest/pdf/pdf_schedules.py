@@ -20,6 +20,7 @@ from crfgen_core.ingest.pdf.ruled_tables import (
     dominant_frame,
     find_ruled_tables,
 )
+from crfgen_core.ingest.pdf.scanned_pages import PageImageReader, read_scanned_pages, scanned_pages
 from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
@@ -40,8 +41,9 @@ ARROW_COVER = 0.6  # ... and covers this share of the cell's width
 MIN_SINGLE_ARROW = 30.0  # pt: inside a single-column cell it must be at least this long
 
 
-def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
-    """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings."""
+def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None) -> SoaReading:
+    """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings.
+    Pages that are pictures without text go to `page_image_reader` (OCR), or are reported unread."""
     texts = pdf.texts
     # running headers and footers; a caption repeated on every page of a table is not one of them
     furniture = frozenset(key for key in running_line_keys(texts) if not is_caption(key))
@@ -72,6 +74,10 @@ def pdf_soa_grids(pdf: OpenPdf) -> SoaReading:
                 and following not in done and following not in queue):
             queue.insert(0, following)
         reading.grids.extend(found)
+    scanned = read_scanned_pages(pdf, scanned_pages(pdf), page_image_reader)
+    if scanned.grids:
+        reading.grids = sorted([*reading.grids, *scanned.grids], key=lambda grid: grid.page or 0)
+    reading.warnings.extend(scanned.warnings)
     return reading
 
 
