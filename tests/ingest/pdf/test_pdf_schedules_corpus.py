@@ -14,7 +14,8 @@ pytestmark = pytest.mark.shared
 
 def _schedules(path: Path) -> list[Schedule]:
     schedules, warnings = read_schedules(path)
-    assert not warnings
+    # full-page pictures without text (a scanned figure page) are reported, not read, until OCR reads them
+    assert all(w.code == "SOA_PAGES_NOT_READ" for w in warnings)
     return schedules
 
 
