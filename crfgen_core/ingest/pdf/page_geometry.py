@@ -136,9 +136,17 @@ def _read_segments(page: pdfium.PdfPage) -> list[Segment]:
     return segments
 
 
-def page_images(page: pdfium.PdfPage) -> int:
-    """Given an open pdfium page, return how many picture objects it draws (form XObjects one level down)."""
-    return sum(1 for _ in _objects(page, pdfium_raw.FPDF_PAGEOBJ_IMAGE))
+def picture_cover(page: pdfium.PdfPage) -> float:
+    """Given an open pdfium page, return the share of its area its largest picture covers (0 without any;
+    a scanned page is one picture covering it all)."""
+    width, height = page.get_size()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    best = 0.0
+    for obj in _objects(page, pdfium_raw.FPDF_PAGEOBJ_IMAGE):
+        if pdfium_raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            area = max(right.value - left.value, 0.0) * max(top.value - bottom.value, 0.0)
+            best = max(best, area / (width * height) if width * height else 0.0)
+    return min(best, 1.0)
 
 
 def _path_objects(page: pdfium.PdfPage) -> Iterator[Any]:

@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError
-from crfgen_core.ingest.pdf.page_geometry import PageGeometry, page_images, read_page_rules, with_chars
+from crfgen_core.ingest.pdf.page_geometry import PageGeometry, picture_cover, read_page_rules, with_chars
 
 POINTS_PER_INCH = 72.0
 
@@ -39,7 +39,7 @@ class OpenPdf:
         self._texts: list[str] | None = None
         self._rules: dict[int, PageGeometry] = {}
         self._geometry: dict[int, PageGeometry] = {}
-        self._images: dict[int, int] = {}
+        self._cover: dict[int, float] = {}
 
     def __enter__(self) -> OpenPdf:
         return self
@@ -75,7 +75,7 @@ class OpenPdf:
             page = self._pdf[index]
             try:
                 self._rules[index] = read_page_rules(page)
-                self._images[index] = page_images(page)
+                self._cover[index] = picture_cover(page)
             finally:
                 page.close()
         return self._rules[index]
@@ -91,10 +91,10 @@ class OpenPdf:
                 page.close()
         return self._geometry[index]
 
-    def image_count(self, index: int) -> int:
-        """How many pictures the page draws (a scanned page is one picture)."""
+    def picture_cover(self, index: int) -> float:
+        """The share of the page its largest picture covers (a scanned page: all of it)."""
         self.rules(index)
-        return self._images[index]
+        return self._cover[index]
 
     def render(self, index: int, dpi: float) -> Image.Image:
         """The page rendered as a greyscale picture at `dpi`."""

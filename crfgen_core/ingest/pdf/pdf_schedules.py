@@ -34,6 +34,7 @@ MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows nee
 MAX_CAPTION_LINES_AT_FOOT = 3
 CAPTION_PAGES_BACK = 2  # lines at a page's foot where the next page's table caption may stand
 MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row missing column rules
+SCAN_COVER = 0.5  # a picture over this share of a page without rules is a scan (a figure is smaller)
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 ARROW = "↔"
 ARROW_MARGIN = 2.0  # pt: a drawn arrow keeps this far from the cell's top and bottom borders
@@ -116,7 +117,7 @@ def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
 def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(),
                 carried: list[list[float]] | None = None) -> list[SoaGrid]:
     geometry = pdf.rules(index)
-    scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.image_count(index) > 0
+    scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.picture_cover(index) >= SCAN_COVER
     if scanned and pdf.texts[index].strip():
         # a scanned page with an OCR text layer: the rules are pixels, the glyphs are the layer's
         segments = pixel_segments(pdf.render(index, PIXEL_RULES_DPI), geometry.width, geometry.height)

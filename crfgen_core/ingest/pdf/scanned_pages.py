@@ -27,7 +27,8 @@ class PageImageReader(Protocol):
 
 def scanned_pages(pdf: OpenPdf) -> list[int]:
     """0-based indexes of the pages that draw pictures and have no text layer."""
-    return [index for index, text in enumerate(pdf.texts) if not text.strip() and pdf.image_count(index)]
+    return [index for index, text in enumerate(pdf.texts)
+            if not text.strip() and pdf.picture_cover(index) > 0]
 
 
 def read_scanned_pages(pdf: OpenPdf, pages: list[int], reader: PageImageReader | None) -> SoaReading:
