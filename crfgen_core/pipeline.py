@@ -9,19 +9,44 @@ from crfgen_core.mapping import design_crf
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.atomic_dir import atomic_directory
 from crfgen_core.publication.publisher import seal_package
+from crfgen_core.quality.gates import design_gates, odm_gates, protocol_gates, raise_if_failed
+from crfgen_core.quality.gx_suites import DEFAULT_COVERAGE_THRESHOLD
 from crfgen_core.render import render_package
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_core.terminology.bundled import load_bundled_ct
 from crfgen_core.terminology.ct_index import CTIndex
 
+ODM_FILE_NAME = "odm.xml"
+
 
 def generate(
-    protocol: Path, out_dir: Path, *, ct: CTIndex | None = None, overwrite: bool = False
+    protocol: Path,
+    out_dir: Path,
+    *,
+    ct: CTIndex | None = None,
+    overwrite: bool = False,
+    gates: bool = True,
+    coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD,
 ) -> PublishedPackage:
-    """Given a protocol file, write the complete CRF package to `out_dir` atomically; return its manifest."""
+    """Given a protocol file, write the complete CRF package to `out_dir` atomically; return its manifest.
+
+    With `gates` (the default) the same blocking gates as the Dagster checks run on the parsed protocol,
+    the design and the written odm.xml; the first stage that fails raises GatesFailedError and nothing
+    is published (the staging directory is removed).
+    """
+    ct = ct or load_bundled_ct()
     parsed = read_protocol(protocol)
-    design = design_crf(parsed, ct or load_bundled_ct(), load_bundled_standards())
+    results = protocol_gates(parsed) if gates else []
+    if gates:
+        raise_if_failed(results)
+    design = design_crf(parsed, ct, load_bundled_standards())
+    if gates:
+        results += design_gates(design, ct, coverage_threshold)
+        raise_if_failed(results)
     with atomic_directory(out_dir, overwrite=overwrite) as staging:
         render_package(design, staging)
+        if gates:
+            results += odm_gates(staging / ODM_FILE_NAME)
+            raise_if_failed(results)
         manifest = seal_package(design, staging)
     return manifest

@@ -1,10 +1,13 @@
-"""`crf-gen generate PROTOCOL --out DIR`: the whole pipeline without Dagster."""
+"""`crf-gen generate PROTOCOL --out DIR`: the whole pipeline without Dagster, behind the same gates."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
+
+GATES_FAILED_EXIT = 3
 
 
 def register(commands: Any) -> None:
@@ -12,14 +15,27 @@ def register(commands: Any) -> None:
     parser.add_argument("protocol", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="package directory (must not exist)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing package directory")
+    parser.add_argument(
+        "--no-gates",
+        action="store_true",
+        help="write the package even when a blocking gate fails (the gates Dagster checks before publishing)",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the whole pipeline (mapping, renderers) is not needed to start `crf-gen extract`.
     from crfgen_core.pipeline import generate
+    from crfgen_core.quality.gates import GatesFailedError, failure_report
 
-    manifest = generate(args.protocol, args.out, overwrite=args.overwrite)
+    try:
+        manifest = generate(args.protocol, args.out, overwrite=args.overwrite, gates=not args.no_gates)
+    except GatesFailedError as exc:
+        print(f"crf-gen: nothing written to {args.out}: {exc}", file=sys.stderr)
+        print(failure_report(exc.results), file=sys.stderr)
+        return GATES_FAILED_EXIT
     print(f"wrote {len(manifest.files)} files to {args.out}")
     print(f"study {manifest.study}, version {manifest.version}")
+    if args.no_gates:
+        print("gates were not run (--no-gates): this package was not checked like a Dagster publication")
     return 0

@@ -8,7 +8,7 @@ import dagster as dg
 from crfgen_core.ingest.document import identify
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.model.protocol import ParsedProtocol, ProtocolDocument
-from crfgen_dagster.defs.ingestion.checks import soa_found, soa_found_result
+from crfgen_dagster.defs.ingestion.checks import protocol_check_results, protocol_check_specs
 from crfgen_dagster.defs.partitions import protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.inbox import stored_protocol
@@ -39,7 +39,7 @@ def protocol_document(
     partitions_def=protocol_versions,
     code_version=CODE_VERSION,
     group_name="ingestion",
-    check_specs=[soa_found],
+    check_specs=protocol_check_specs,
 )
 def parsed_protocol(
     protocol_document: ProtocolDocument,
@@ -63,4 +63,4 @@ def parsed_protocol(
             ),
         },
     )
-    yield soa_found_result(parsed)
+    yield from protocol_check_results(parsed)

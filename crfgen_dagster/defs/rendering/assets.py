@@ -10,7 +10,7 @@ from crfgen_core.model.package import PackageFile
 from crfgen_core.publication.atomic_dir import atomic_directory
 from crfgen_core.render.package_writer import render_output
 from crfgen_dagster.defs.partitions import protocol_versions
-from crfgen_dagster.defs.rendering.checks import odm_xsd_result, odm_xsd_valid
+from crfgen_dagster.defs.rendering.checks import odm_check_results, odm_check_specs
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.stage_files import StageFiles
 from crfgen_dagster.versions import CODE_VERSION
@@ -48,14 +48,14 @@ def stage_output(stage: StageFiles) -> dg.Output[StageFiles]:
 common = {"partitions_def": protocol_versions, "code_version": CODE_VERSION, "group_name": "rendering"}
 
 
-@dg.asset(**common, check_specs=[odm_xsd_valid], kinds={"xml"})
+@dg.asset(**common, check_specs=odm_check_specs, kinds={"xml"})
 def odm_xml(
     context: dg.AssetExecutionContext, settings: CRFGenSettings, crf_design: CRFDesign
 ) -> Iterator[dg.Output[StageFiles] | dg.AssetCheckResult]:
     """CDISC ODM 1.3.2 study metadata (odm.xml)."""
     stage = render_stage(context, settings, crf_design)
     yield stage_output(stage)
-    yield odm_xsd_result(stage.paths()[0])
+    yield from odm_check_results(stage.paths()[0])
 
 
 @dg.asset(**common, kinds={"html", "pdf"})

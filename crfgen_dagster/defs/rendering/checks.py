@@ -1,27 +1,15 @@
-"""Blocking structural check on odm_xml: the official ODM 1.3.2 XSD."""
+"""Blocking structural gate on odm_xml (the official ODM 1.3.2 XSD): crfgen_core.quality.gates."""
 
 from pathlib import Path
 
 import dagster as dg
 
-from crfgen_core.quality.odm_xsd import odm_xsd_errors
+from crfgen_core.quality.gates import odm_gates
+from crfgen_dagster.gate_checks import gate_check_result, gate_check_specs
 
-odm_xsd_valid = dg.AssetCheckSpec(
-    "odm_xsd_valid",
-    asset="odm_xml",
-    blocking=True,
-    description="odm.xml validates against the official CDISC ODM 1.3.2 XSD.",
-)
+odm_check_specs = gate_check_specs("odm_xml")
 
 
-def odm_xsd_result(odm_path: Path) -> dg.AssetCheckResult:
-    errors = odm_xsd_errors(odm_path)
-    return dg.AssetCheckResult(
-        check_name="odm_xsd_valid",
-        passed=not errors,
-        metadata={
-            "file": dg.MetadataValue.path(str(odm_path)),
-            "errors": len(errors),
-            "failures": dg.MetadataValue.md("\n".join(f"- {e}" for e in errors[:200]) or "none"),
-        },
-    )
+def odm_check_results(odm_path: Path) -> list[dg.AssetCheckResult]:
+    """Given the written odm.xml, return one check result per gate on it."""
+    return [gate_check_result(result) for result in odm_gates(odm_path)]
