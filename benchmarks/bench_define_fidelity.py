@@ -27,6 +27,8 @@ Matching rules (what counts as collected with the right SDTM target):
   target ("AESTDTC") or as a pre-printed qualifier ("VSORRES when VSTESTCD = SYSBP and VSPOS =
   SUPINE" names VSORRES, VSTESTCD and VSPOS; "VSSTAT = NOT DONE" names VSSTAT).
 - `<D>TEST` is matched when `<D>TESTCD` is: the test name is printed beside its code.
+- Pilot-era value-level codes that today's CT renamed count under their new codes (RENAMED_CODES:
+  SC EDLEVEL, the years of education on the pilot CRF, is EDUYRNUM or EDULEVEL today).
 - A value-level test `<D>.<D>TESTCD.<CODE>` is matched when some item of domain D is annotated
   `<D>ORRES when <D>TESTCD = <CODE>` (further qualifiers allowed).
 """
@@ -65,6 +67,9 @@ INSTRUMENTS = {
     "CIBIC": ("CIBIC+", ("CIBIC",)),
 }
 INSTRUMENT_DOMAINS = {"QS", "FT"}
+# pilot-era value-level codes today's CT renamed: the pilot's EDLEVEL held the years of education
+# completed (its CRF page 8), which CT now codes EDUYRNUM; EDULEVEL is the attained level
+RENAMED_CODES = {("SC", "EDLEVEL"): ("EDUYRNUM", "EDULEVEL")}
 _NAME = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 _RESULT = re.compile(r"\b(?P<d>[A-Z]{2})ORRES\s+when\s+(?P=d)TESTCD\s*=\s*(?P<code>[A-Z0-9]+)")
 
@@ -143,7 +148,7 @@ def score(define: Path, odm_path: Path) -> dict[str, DomainScore]:
                 results[item.domain].add(found.group("code"))
     scores: dict[str, DomainScore] = defaultdict(DomainScore)
     for dataset, variable in variables:
-        wanted = variable[:-2] + "TESTCD" if variable.endswith("TEST") else variable
+        wanted = variable + "CD" if variable == f"{dataset}TEST" else variable
         row = scores[dataset]
         row.counted += 1
         if wanted in named[dataset]:
@@ -158,7 +163,7 @@ def score(define: Path, odm_path: Path) -> dict[str, DomainScore]:
             continue
         row = scores[dataset]
         row.counted += 1
-        if code in results[dataset]:
+        if {code, *RENAMED_CODES.get((dataset, code), ())} & results[dataset]:
             row.matched += 1
         else:
             row.misses.append(f"{dataset}.{dataset}TESTCD.{code}")
@@ -229,7 +234,8 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="crfgen-define-") as scratch:
         odms = args.odm or [_generate_odm(p, Path(scratch)) for p in DEFAULT_PROTOCOLS if p.exists()]
         for odm in odms:
-            print_table(f"{odm.name} vs {args.define.name}", score(args.define, odm))
+            title = f"{odm.parent.name}/{odm.name}" if odm.name == "odm.xml" else odm.name
+            print_table(f"{title} vs {args.define.name}", score(args.define, odm))
     return 0
 
 

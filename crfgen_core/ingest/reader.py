@@ -13,6 +13,7 @@ from crfgen_core.ingest.eligibility import extract_eligibility
 from crfgen_core.ingest.formats import reader_for
 from crfgen_core.ingest.limits import ExtractionDeadline, InputLimits, check_input_limits
 from crfgen_core.ingest.metadata import extract_metadata
+from crfgen_core.ingest.protocol_facts import extract_facts
 from crfgen_core.ingest.soa import build_schedules
 from crfgen_core.model.protocol import ExtractionWarning, ParsedProtocol, Schedule
 
@@ -45,6 +46,8 @@ def read_protocol(path: Path, limits: InputLimits | None = None) -> ParsedProtoc
                                           message="no Schedule of Activities table found"))
     eligibility = extract_eligibility(lines)
     deadline.check("reading eligibility criteria")
+    facts = extract_facts(lines)
+    deadline.check("reading CRF-relevant facts from the body text")
     if not eligibility.inclusion and not eligibility.exclusion:
         warnings.append(ExtractionWarning(
             code="NO_ELIGIBILITY_FOUND", message="no numbered inclusion or exclusion criteria found"))
@@ -55,6 +58,7 @@ def read_protocol(path: Path, limits: InputLimits | None = None) -> ParsedProtoc
         eligibility=eligibility,
         objectives=objectives,
         panels=panels,
+        facts=facts,
         warnings=warnings,
     )
 

@@ -11,12 +11,15 @@ from crfgen_core.mapping.eligibility_form import IE_FORM_KEY, eligibility_groups
 from crfgen_core.mapping.form_builder import FormBuilder, FormRequest
 from crfgen_core.mapping.instrument_form import InstrumentForms
 from crfgen_core.mapping.instrument_matcher import instrument_matcher
+from crfgen_core.mapping.item_conditions import bind_conditions
 from crfgen_core.mapping.label_normalizer import clean_label
 from crfgen_core.mapping.oids import form_oid, slug, study_oid
+from crfgen_core.mapping.protocol_content import protocol_content, setup_named
 from crfgen_core.mapping.rule_set import MAPPED_THRESHOLD, RULE_SET_VERSION, FormSpec, RuleSet, load_rule_set
 from crfgen_core.mapping.schedule_legend import CellMeaning, cell_meaning, legend_texts
 from crfgen_core.mapping.study_arms import ScheduleScope, schedule_scopes
 from crfgen_core.mapping.study_events import EventTable
+from crfgen_core.mapping.unit_book import UnitBook
 from crfgen_core.model.design import (
     CRFDesign,
     EventFormRef,
@@ -34,6 +37,9 @@ __all__ = ["RULE_SET_VERSION", "design_crf"]
 
 STANDARD_FORMS = ("DM", IE_FORM_KEY, "MH", "AE", "CM", "DS")
 FIRST_VISIT_FORMS = ("DM", IE_FORM_KEY, "MH")
+# where forms the protocol text switches on go in the form order: before the SoA forms or with the logs
+LEADING_CONTENT_FORMS = ("SV", "DS_IC")
+TRAILING_CONTENT_FORMS = ("EX",)
 PLAIN_MARKS = {"x", "X", "✓", "✔", "●", "•", "+", "√", "Y", "y"}
 CONDITIONAL_WORDS = re.compile(
     r"\b(if|only|optional|as needed|when|unless|indicated|may|applicable|prn)\b", re.IGNORECASE
@@ -62,7 +68,9 @@ class _Design:
     ) -> None:
         self.parsed, self.ct, self.standards, self.rules = parsed, ct, standards, rules
         self.book = CodelistBook(ct)
-        self.builder = FormBuilder(rules, standards, self.book)
+        self.content = protocol_content(parsed.facts)
+        self.units = UnitBook(ct)
+        self.builder = FormBuilder(rules, standards, self.book, self.content, self.units)
         # CDISC QRS instruments (questionnaires, functional tests, classifications) come from the CT itself
         self.instruments = InstrumentForms(qrs_index(ct), standards, self.builder)
         self.events = EventTable(rules.label)
@@ -171,6 +179,8 @@ class _Design:
             state.explicit_tests.extend(t for t in match.form_tests[key] if t not in state.explicit_tests)
             state.use_defaults = state.use_defaults or match.form_defaults.get(key, False)
             state.provenance.append(self._provenance(schedule, activity, concept))
+            # "Analysis performed by LOCAL laboratory" above the row decides for its panels
+            state.request.lab_setup = setup_named(activity.group) or state.request.lab_setup
             row_forms.append(form_oid(spec.key))
         scope = self.scopes.get(schedule.id, ScheduleScope())
         texts = legend_texts(schedule)
@@ -261,7 +271,10 @@ class _Design:
                 )
                 continue
             state = self._state(spec)
-            state.panel_tests = [*(state.panel_tests or []), *panel.tests]
+            if panel.source == "sentence":  # "vital signs (including pulse and BP)": adds to the SoA's
+                state.explicit_tests.extend(t for t in panel.tests if t not in state.explicit_tests)
+            else:  # a laboratory table is the panel's full list
+                state.panel_tests = [*(state.panel_tests or []), *panel.tests]
             state.provenance.append(
                 Provenance(
                     source="protocol_appendix",
@@ -273,13 +286,29 @@ class _Design:
                 )
             )
 
+    def add_content_forms(self) -> None:
+        """Forms the protocol text switches on (visit date, consent, exposure, subject characteristics)."""
+        for rule in self.content.rules:
+            if rule.placement and rule.form_key in self.rules.forms:
+                state = self._state(self.rules.forms[rule.form_key])
+                if rule.trigger_kind == "subject_characteristic":
+                    keys = self.content.facts.keys("subject_characteristic")
+                    state.explicit_tests.extend(k for k in keys if k not in state.explicit_tests)
+
     def build_forms(self) -> list[Form]:
         for key in STANDARD_FORMS:
             self._state(self.rules.forms[key])
+        self.add_content_forms()
+        edges = (*STANDARD_FORMS, *LEADING_CONTENT_FORMS, *TRAILING_CONTENT_FORMS)
         order = [
-            *STANDARD_FORMS[:2],
-            *(k for k in self.forms if k not in STANDARD_FORMS),
-            *STANDARD_FORMS[2:],
+            *(k for k in LEADING_CONTENT_FORMS[:1] if k in self.forms),
+            STANDARD_FORMS[0],
+            *(k for k in LEADING_CONTENT_FORMS[1:] if k in self.forms),
+            STANDARD_FORMS[1],
+            *(k for k in self.forms if k not in edges),
+            *STANDARD_FORMS[2:-1],
+            *(k for k in TRAILING_CONTENT_FORMS if k in self.forms),
+            STANDARD_FORMS[-1],
         ]
         forms = []
         for key in order:
@@ -305,14 +334,22 @@ class _Design:
         return forms
 
     def place_unscheduled(self, forms: list[Form]) -> None:
-        """Standard forms no SoA row scheduled: DM/IE/MH at the first visit, log forms in a common event."""
+        """Standard forms no SoA row scheduled: DM/IE/MH at the first visit, log forms in a common event;
+        the visit date at every visit."""
         scheduled = {form for _, form in self.matrix}
+        placement = {rule.form_key: rule.placement for rule in self.content.rules if rule.placement}
+        visits = [oid for oid, event in self.events.events.items() if event.type != "Common"]
         first = next(iter(self.events.events), None)
         for form in forms:
             if form.oid in scheduled:
                 continue
             key = next(k for k in self.forms if form_oid(k) == form.oid)
-            event = first if key in FIRST_VISIT_FORMS and first else None
+            if placement.get(key) == "every_visit" and visits:
+                for visit in visits:
+                    self.matrix[(visit, form.oid)] = EventFormRef(event_oid=visit, form_oid=form.oid)
+                continue
+            at_first = key in FIRST_VISIT_FORMS or placement.get(key) == "first_visit"
+            event = first if at_first and first else None
             if event is None:
                 event = self.events.common_event().oid
             self.matrix[(event, form.oid)] = EventFormRef(event_oid=event, form_oid=form.oid, mandatory=True)
@@ -333,9 +370,11 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
     forms = design.build_forms()
     design.place_unscheduled(forms)
     design.review_not_collected()
+    conditions = bind_conditions(forms, design.book)
     design.review.extend(
         ReviewEntry(activity="(codelist)", reason=note) for note in design.book.unknown_values
     )
+    design.review.extend(ReviewEntry(activity="(units)", reason=note) for note in design.units.notes)
     events = design.events.finished(design.arms)
     event_order = {event.oid: event.order for event in events}
     form_order = {form.oid: i for i, form in enumerate(forms)}
@@ -359,6 +398,8 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
         events=events,
         forms=forms,
         codelists=design.book.sorted_codelists(),
+        units=design.units.sorted_units(),
+        conditions=conditions,
         matrix=sorted(
             design.finished_matrix(), key=lambda r: (event_order[r.event_oid], form_order[r.form_oid])
         ),

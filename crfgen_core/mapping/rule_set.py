@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from crfgen_core.mapping.content_rules import CONTENT_FILES
+
 RULE_SET_VERSION = "1.0.0"
 MAPPED_THRESHOLD = 0.5
 DATA_FILES = (
@@ -22,6 +24,7 @@ DATA_FILES = (
     "schedule_terms.csv",
     "test_aliases.csv",
     "test_name_qualifiers.csv",
+    *CONTENT_FILES,
 )
 
 
@@ -70,6 +73,7 @@ class ItemTemplate:
     sdtm_target: str
     annotation: str
     mandatory: bool
+    domain: str = ""  # the SDTM domain of a group made from this template, when not the form's
 
 
 @dataclass(frozen=True)
@@ -156,6 +160,7 @@ def load_rule_set() -> RuleSet:
                 row["sdtm_target"],
                 row["annotation"],
                 row["mandatory"] == "Y",
+                row.get("domain") or "",
             )
         )
     generic = _rows(texts["generic_words.csv"])

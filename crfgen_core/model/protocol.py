@@ -117,6 +117,47 @@ class Panel(Contract):
     source: str | None = Field(default=None, description="where it was read, e.g. 'Appendix 2 table'")
 
 
+MentionKind = Literal["standard", "lab_setup", "study_drug", "subject_characteristic"]
+
+
+class Mention(Contract):
+    """A fact the body text states that decides CRF content: a named standard, where labs are analysed."""
+
+    kind: MentionKind
+    key: str = Field(description="what was recognised, e.g. 'RECIST 1.1', 'CTCAE', 'central', 'education'")
+    text: str = Field(description="the sentence it was read in, as written (shortened)")
+    page: int | None = None
+
+
+class PositionTiming(Contract):
+    """One body position a measurement is taken in, with the waiting times the text states for it."""
+
+    position: str = Field(description="canonical position word: supine, sitting, standing, semi-recumbent")
+    written: str = Field(description="the words as written, e.g. 'lie supine', 'stand up', 'seated'")
+    minutes: list[float] = Field(default_factory=list, description="waiting times stated, e.g. [1, 3]")
+
+
+class TimedMeasurement(Contract):
+    """Measurements the text ties to positions and waiting times ('supine for 5 minutes, then standing
+    after 1 and 3 minutes')."""
+
+    measurements: list[str] = Field(description="measurement names as written: 'blood pressure', 'pulse'")
+    timings: list[PositionTiming] = Field(default_factory=list)
+    text: str = Field(description="the passage it was read from (shortened)")
+    page: int | None = None
+
+
+class ProtocolFacts(Contract):
+    """Statements in the body text that decide CRF content beyond the SoA (read by ingest.protocol_facts)."""
+
+    mentions: list[Mention] = Field(default_factory=list)
+    timed_measurements: list[TimedMeasurement] = Field(default_factory=list)
+
+    def keys(self, kind: MentionKind) -> list[str]:
+        """Given a kind, return the distinct keys mentioned, in first-mention order."""
+        return list(dict.fromkeys(m.key for m in self.mentions if m.kind == kind))
+
+
 class ExtractionWarning(Contract):
     """Something a reviewer should know about the extraction (never a silent loss)."""
 
@@ -132,4 +173,5 @@ class ParsedProtocol(Contract):
     eligibility: Eligibility = Field(default_factory=Eligibility)
     objectives: list[Objective] = Field(default_factory=list)
     panels: list[Panel] = Field(default_factory=list, description="panel contents listed in the body")
+    facts: ProtocolFacts = Field(default_factory=ProtocolFacts, description="body-text facts for CRF content")
     warnings: list[ExtractionWarning] = Field(default_factory=list)

@@ -99,8 +99,12 @@ def test_one_vital_signs_form_with_test_per_item(design: CRFDesign) -> None:
 
 def test_panel_list_becomes_items_bound_to_ct_test_codes(design: CRFDesign) -> None:
     hem = design.form("F.LB_HEM")
-    codes = [i.test_code for g in hem.item_groups for i in g.items if i.name == "LBORRES"]
-    assert codes == ["HGB", "PLAT"]
+    results = [i for g in hem.item_groups for i in g.items if i.name == "LBORRES"]
+    assert [i.test_code for i in results] == ["HGB", "PLAT", None]
+    # a name CT does not know is never dropped: a free-text item under its name, flagged for review
+    unknown = results[-1]
+    assert unknown.needs_review and "Unobtainium" in unknown.question
+    assert unknown.sdtm_annotation == "LBORRES when LBTEST = Unobtainium"
     assert any("Unobtainium" in e.reason for e in design.review)
 
 
