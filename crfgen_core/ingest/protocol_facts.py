@@ -27,9 +27,13 @@ MAX_MENTIONS_PER_KEY = 3  # evidence enough for a reviewer; the count decides no
 MAX_TEXT = 300
 MAX_BLOCK_SENTENCES = 6  # a measurement procedure is described in a few consecutive sentences
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[•●A-Z0-9])")
+# a waiting time: "for at least 5 minutes", "after approximately 1 and 3 minutes", "a 5-minute rest";
+# a bare list of minutes ("Predose, 15, 30, 60 min") is a sampling schedule, not a wait in a position
 _MINUTES = re.compile(
-    r"(?P<run>\d+(?:\.\d+)?(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|to\s+|-\s*)\d+(?:\.\d+)?)*)"
-    r"\s*-?\s*(?:minutes?|mins?)\b",
+    r"(?:\b(?:for|after|least|approximately|about|minimum\s+of)\s+)"
+    r"(?P<run>\d+(?:\.\d+)?(?:\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*)\d+(?:\.\d+)?)*)"
+    r"\s*-?\s*(?:minutes?|mins?)\b"
+    r"|\b(?P<rest>\d+)\s*-\s*min(?:ute)?\s+(?:rest|period|wait)",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -174,7 +178,7 @@ def _timings(block: list[_Sentence]) -> list[PositionTiming]:
 
 
 def _numbers(found: re.Match[str]) -> list[float]:
-    return [float(n) for n in _NUMBER.findall(found.group("run"))]
+    return [float(n) for n in _NUMBER.findall(found.group("run") or found.group("rest"))]
 
 
 def _add_minutes(timing: PositionTiming, minutes: list[float]) -> None:

@@ -177,6 +177,9 @@ class _Design:
         for spec, key in zip(specs, match.form_tests, strict=True):
             state = self._state(spec)
             state.explicit_tests.extend(t for t in match.form_tests[key] if t not in state.explicit_tests)
+            if spec.test_codelist:  # "T3, FT4, and TSH": every test the row names, not only the one matched
+                listed = self.builder.resolver.listed_codes(spec.domain, spec.test_codelist, activity.label)
+                state.explicit_tests.extend(t for t in listed if t not in state.explicit_tests)
             state.use_defaults = state.use_defaults or match.form_defaults.get(key, False)
             state.provenance.append(self._provenance(schedule, activity, concept))
             # "Analysis performed by LOCAL laboratory" above the row decides for its panels

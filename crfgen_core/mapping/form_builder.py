@@ -8,6 +8,7 @@ know still becomes a free-text item flagged for review. What the protocol text s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from crfgen_core.mapping.codelist_book import CodelistBook
@@ -38,6 +39,7 @@ CENTRAL_TEMPLATE = "LB_CENTRAL"
 FREE_TEST_TEMPLATE = "TEST"
 QUANTITATIVE = "Quantitative"
 YES_NO_CODELIST = "NY"
+_TESTCD = re.compile(r"\b([A-Z]{2})TESTCD = ([A-Z0-9]+)")
 YES_NO_CODES = frozenset({"Y", "N", "U", "NA"})
 
 
@@ -173,6 +175,10 @@ class FormBuilder:
         elif row.value_list:
             codelist_oid = self.book.sponsor_list(spec.key, variable, row.value_list, test_code or oid_part)
         target = sdtm_name(_fill(row.sdtm_target, spec)) or None
+        annotation = sdtm_name(_fill(row.annotation, spec, test, test_code or ""))
+        unit_oids: list[str] = []
+        if odm_type(row.data_type) in NUMERIC_TYPES and (found := _TESTCD.search(annotation)):
+            unit_oids = self.units.oids_for(found.group(1), found.group(2))  # "TRORRES when TRTESTCD = LDIAM"
         return self._fit(
             Item(
                 oid=item_oid(spec.key, variable, test_code or oid_part),
@@ -184,8 +190,9 @@ class FormBuilder:
                 mandatory=row.mandatory,
                 codelist_oid=codelist_oid,
                 sdtm_target=target,
-                sdtm_annotation=sdtm_name(_fill(row.annotation, spec, test, test_code or "")) or None,
+                sdtm_annotation=annotation or None,
                 test_code=test_code,
+                unit_oids=unit_oids,
                 concept_id=concept_id,
                 provenance=self._provenance(base, concept_id or spec.concept_id),
             )

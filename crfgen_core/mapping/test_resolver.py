@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from crfgen_core.ingest.panels.test_names import clean_tests, split_list
 from crfgen_core.mapping.rule_set import RuleSet
 from crfgen_core.mapping.test_names import normalise, test_name_variants
 from crfgen_core.model.terminology import Term
 from crfgen_core.terminology.ct_index import CTIndex
+
+MIN_LISTED_TESTS = 1
 
 
 @dataclass(frozen=True)
@@ -73,3 +76,14 @@ class TestResolver:
             if aliased:
                 return ResolvedTest(written, aliased, f"clinical synonym '{variant}' (test_aliases.csv)")
         return ResolvedTest(written, (), "no CT code")
+
+    def listed_codes(self, domain: str, codelist: str, label: str) -> list[str]:
+        """Given an SoA label that names tests ("T3, FT4, and TSH", "PT/INR and aPTT", "Urine drug
+        screen"), return the codes of the parts CT or the synonyms know; a panel name gives none."""
+        parts = clean_tests(split_list(label))
+        if len(parts) < MIN_LISTED_TESTS:
+            return []
+        codes: list[str] = []
+        for part in parts:
+            codes.extend(c for c in self.resolve(domain, codelist, part).codes if c not in codes)
+        return codes
