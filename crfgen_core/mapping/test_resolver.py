@@ -38,6 +38,8 @@ class ResolvedTest:
 class TestResolver:
     """Resolves test names per --TESTCD codelist; one instance per design (indexes are cached)."""
 
+    __test__ = False  # a domain class named "Test...", not a pytest test class
+
     ct: CTIndex
     rules: RuleSet
     _index: dict[str, dict[str, Term]] = field(default_factory=dict)
