@@ -48,7 +48,7 @@ def _protocol(mentions: list[Mention]) -> ParsedProtocol:
         ),
         schedules=[Schedule(id="S1", title="SoA", visits=visits, activities=activities, cells=cells)],
         panels=[
-            Panel(name="Hematology", tests=["Hemoglobin", "Platelets"], source="laboratory table"),
+            Panel(name="Hematology", tests=["Hemoglobin", "Platelets", "HbA1c"], source="laboratory table"),
             Panel(name="Urinalysis", tests=["Protein", "Glucose", "Color"], source="laboratory table"),
         ],
         facts=ProtocolFacts(mentions=mentions, timed_measurements=[timed]),
@@ -97,6 +97,8 @@ def test_numeric_results_carry_the_units_valid_for_their_test(design: CRFDesign)
     assert [units[oid] for oid in sysbp.unit_oids] == ["mmHg"]
     temp_unit = next(i for i in _items(design, "F.VS") if i.test_code == "TEMP" and i.name == "VSORRESU")
     assert [c.coded_value for c in design.codelist(temp_unit.codelist_oid or "").items] == ["C", "F"]
+    hba1c = next(i for i in _items(design, "F.LB_HEM") if i.test_code == "HBA1C" and i.name == "LBORRESU")
+    assert [c.coded_value for c in design.codelist(hba1c.codelist_oid or "").items] == ["%", "mmol/mol"]
 
 
 def test_specimen_and_result_type_come_from_the_test_and_its_panel(design: CRFDesign) -> None:
@@ -161,4 +163,4 @@ def test_a_central_laboratory_collects_samples_and_lists_every_test_for_review()
     assert not [i for i in hem if i.name == "LBORRES"]
     assert {"LBDAT", "LBTIM", "LBREFID"} <= {i.name for i in hem}
     note = next(e.reason for e in design.review if e.activity == "Laboratory - Hematology")
-    assert "central laboratory" in note and "Hemoglobin (HGB)" in note and "Platelets (PLAT)" in note
+    assert "central laboratory" in note and "Hemoglobin (HGB)" in note and "HbA1c (HBA1C)" in note
