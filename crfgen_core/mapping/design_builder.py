@@ -177,7 +177,7 @@ class _Design:
         for spec, key in zip(specs, match.form_tests, strict=True):
             state = self._state(spec)
             state.explicit_tests.extend(t for t in match.form_tests[key] if t not in state.explicit_tests)
-            if spec.test_codelist:  # "T3, FT4, and TSH": every test the row names, not only the one matched
+            if spec.test_codelist and spec.domain in PANEL_DOMAINS:  # "T3, FT4, and TSH": every test named
                 listed = self.builder.resolver.listed_codes(spec.domain, spec.test_codelist, activity.label)
                 state.explicit_tests.extend(t for t in listed if t not in state.explicit_tests)
             state.use_defaults = state.use_defaults or match.form_defaults.get(key, False)
@@ -316,7 +316,8 @@ class _Design:
         forms = []
         for key in order:
             state = self.forms[key]
-            state.request.tests = state.tests()
+            # the criteria themselves come from the eligibility section, never from SoA concept hits
+            state.request.tests = state.tests() if key != IE_FORM_KEY else []
             state.request.provenance = state.provenance[0] if state.provenance else None
             instrument = self.instruments.index.instrument(key)
             built = (self.instruments if instrument else self.builder).build(state.request)

@@ -23,7 +23,15 @@ from crfgen_core.model.protocol import (
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_core.terminology.bundled import load_bundled_ct
 
-LABELS = ["Vital signs", "Hematology", "Urinalysis", "Tumor imaging", "Demographics", "Adverse events"]
+LABELS = [
+    "Vital signs",
+    "Hematology",
+    "Urinalysis",
+    "Tumor imaging",
+    "Demographics",
+    "Adverse events",
+    "Inclusion and exclusion criteria, review and confirm",
+]
 
 
 def _protocol(mentions: list[Mention]) -> ParsedProtocol:
@@ -164,3 +172,10 @@ def test_a_central_laboratory_collects_samples_and_lists_every_test_for_review()
     assert {"LBDAT", "LBTIM", "LBREFID"} <= {i.name for i in hem}
     note = next(e.reason for e in design.review if e.activity == "Laboratory - Hematology")
     assert "central laboratory" in note and "Hemoglobin (HGB)" in note and "HbA1c (HBA1C)" in note
+
+
+def test_the_eligibility_form_takes_its_criteria_from_the_eligibility_section_only(design: CRFDesign) -> None:
+    # an SoA row naming the criteria must not add COSMoS test groups that reuse the criteria's OIDs
+    oids = [i.oid for i in _all_items(design)]
+    assert len(oids) == len(set(oids))
+    assert [g.oid for g in design.form("F.IE").item_groups] == ["IG.IE.INCLEXCLYN"]
