@@ -55,3 +55,18 @@ def test_content_rules_name_forms_and_templates_that_exist() -> None:
         for template in rule.templates:
             assert template in rules.templates, template
             assert all(pattern.match(row.variable) for row in rules.templates[template]), template
+
+
+def test_no_standards_question_keeps_a_placeholder_bracket() -> None:
+    from crfgen_core.mapping.crf_text import clean_question
+    from crfgen_core.standards.cosmos import load_bundled_standards
+
+    texts = [
+        text
+        for group in load_bundled_standards().crf_groups.values()
+        for item in group.items
+        for text in (item.question_text, item.prompt)
+    ]
+    assert any("[" in text for text in texts), "the standards do carry placeholders"
+    assert not [text for text in texts if "[" in clean_question(text)]
+    assert clean_question("Ongoing (as of [the study-specific time point or period])") == "Ongoing"

@@ -85,3 +85,17 @@ def test_generate_refuses_to_publish_when_a_gate_fails(tmp_path: Path) -> None:
     )
     assert forced.returncode == 0, forced.stderr
     assert (out / "odm.xml").exists() and "--no-gates" in forced.stdout
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_the_cdisc_pilot_passes_every_gate_through_the_command_line(tmp_path: Path, corpus_dir: Path) -> None:
+    out = tmp_path / "lzzt"
+    result = subprocess.run(
+        [*CLI, "generate", str(corpus_dir / "cdisc_pilot_lzzt" / "CDISC_Pilot_Study.pdf"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "manifest.json").exists()
