@@ -9,7 +9,7 @@ from crfgen_core.mapping import design_crf
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.atomic_dir import atomic_directory
 from crfgen_core.publication.publisher import seal_package
-from crfgen_core.quality.gates import design_gates, odm_gates, protocol_gates, raise_if_failed
+from crfgen_core.quality.gates import design_gates, odm_gates, protocol_gates, raise_if_failed, redcap_gates
 from crfgen_core.quality.gx_suites import DEFAULT_COVERAGE_THRESHOLD
 from crfgen_core.render import render_package
 from crfgen_core.standards.cosmos import load_bundled_standards
@@ -31,8 +31,8 @@ def generate(
     """Given a protocol file, write the complete CRF package to `out_dir` atomically; return its manifest.
 
     With `gates` (the default) the same blocking gates as the Dagster checks run on the parsed protocol,
-    the design and the written odm.xml; the first stage that fails raises GatesFailedError and nothing
-    is published (the staging directory is removed).
+    the design, the written odm.xml and the REDCap files; the first stage that fails raises
+    GatesFailedError and nothing is published (the staging directory is removed).
     """
     ct = ct or load_bundled_ct()
     parsed = read_protocol(protocol)
@@ -46,7 +46,7 @@ def generate(
     with atomic_directory(out_dir, overwrite=overwrite) as staging:
         render_package(design, staging)
         if gates:
-            results += odm_gates(staging / ODM_FILE_NAME)
+            results += odm_gates(staging / ODM_FILE_NAME) + redcap_gates(staging)
             raise_if_failed(results)
         manifest = seal_package(design, staging)
     return manifest

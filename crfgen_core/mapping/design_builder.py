@@ -342,7 +342,8 @@ class _Design:
         the visit date at every visit."""
         scheduled = {form for _, form in self.matrix}
         placement = {rule.form_key: rule.placement for rule in self.content.rules if rule.placement}
-        visits = [oid for oid, event in self.events.events.items() if event.type != "Common"]
+        # a telephone contact the legend adds after a visit holds only what is asked by phone
+        visits = [oid for oid, e in self.events.events.items() if e.type != "Common" and e.contact == "visit"]
         first = next(iter(self.events.events), None)
         for form in forms:
             if form.oid in scheduled:

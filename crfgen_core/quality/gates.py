@@ -16,9 +16,12 @@ from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.protocol import ParsedProtocol
 from crfgen_core.quality.gx_suites import DEFAULT_COVERAGE_THRESHOLD, run_design_suites
 from crfgen_core.quality.odm_xsd import odm_xsd_errors
+from crfgen_core.quality.redcap_project_rules import check_redcap_project
+from crfgen_core.quality.redcap_rules import check_redcap_dictionary
 from crfgen_core.terminology.ct_index import CTIndex
 
-GateStage = Literal["parsed_protocol", "crf_design", "odm_xml"]
+GateStage = Literal["parsed_protocol", "crf_design", "odm_xml", "redcap_dictionary"]
+REDCAP_DICTIONARY_FILE = "redcap_data_dictionary.csv"
 MAX_PRINTED_FAILURES = 20
 
 
@@ -71,6 +74,12 @@ GATES: tuple[GateSpec, ...] = (
         "The share of mapped SoA activities reaches the configured threshold.",
     ),
     GateSpec("odm_xsd_valid", "odm_xml", "odm.xml validates against the official CDISC ODM 1.3.2 XSD."),
+    GateSpec(
+        "redcap_importable",
+        "redcap_dictionary",
+        "The REDCap dictionary, arms, events, instrument-event mapping and repeating set-up break no "
+        "REDCap import rule (errors block, warnings are listed).",
+    ),
 )
 
 
@@ -157,6 +166,29 @@ def odm_gates(odm_path: Path) -> list[GateResult]:
             rows_checked=1,
             failures=[{"rule": "xsd", "error": error} for error in errors],
             metadata={"file": str(odm_path)},
+        )
+    ]
+
+
+def redcap_gates(directory: Path) -> list[GateResult]:
+    """Given the folder holding the REDCap dictionary and project files, return the import-rule verdict."""
+    dictionary = directory / REDCAP_DICTIONARY_FILE
+    issues = [*check_redcap_dictionary(dictionary), *check_redcap_project(directory, dictionary)]
+    errors = [i for i in issues if i.severity == "error"]
+    spec = _spec("redcap_importable")
+    return [
+        GateResult(
+            spec.name,
+            spec.stage,
+            not errors,
+            spec.description,
+            rows_checked=1,
+            failures=[
+                {"rule": i.rule, "line": str(i.line), "field": i.field, "error": i.message} for i in errors
+            ],
+            metadata={
+                "warnings": "\n".join(f"- {i}" for i in issues if i.severity == "warning") or "none",
+            },
         )
     ]
 

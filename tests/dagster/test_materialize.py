@@ -9,6 +9,7 @@ import dagster as dg
 
 from crfgen_core.cli import main as crf_gen
 from crfgen_core.publication.audit import audit_package
+from crfgen_core.quality.gates import GATES
 from crfgen_core.quality.odm_xsd import odm_xsd_errors
 
 EXPECTED_FILES = {
@@ -49,7 +50,7 @@ def test_every_asset_and_check_succeeds_and_the_package_is_published(example_run
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
     ]
-    assert len(evaluations) == 7 and all(e.passed for e in evaluations)
+    assert len(evaluations) == len(GATES) and all(e.passed for e in evaluations)
 
 
 def test_manifest_ties_files_to_protocol_ct_code_and_run(example_run) -> None:

@@ -1,6 +1,7 @@
 """Rendering: each package output from the design, written under <data_dir>/work/<partition>/<asset>/."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import dagster as dg
 
@@ -10,7 +11,12 @@ from crfgen_core.model.package import PackageFile
 from crfgen_core.publication.atomic_dir import atomic_directory
 from crfgen_core.render.package_writer import render_output
 from crfgen_dagster.defs.partitions import protocol_versions
-from crfgen_dagster.defs.rendering.checks import odm_check_results, odm_check_specs
+from crfgen_dagster.defs.rendering.checks import (
+    odm_check_results,
+    odm_check_specs,
+    redcap_check_results,
+    redcap_check_specs,
+)
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.stage_files import StageFiles
 from crfgen_dagster.versions import CODE_VERSION
@@ -74,10 +80,12 @@ def crf_book(
     return stage_output(render_stage(context, settings, crf_design))
 
 
-@dg.asset(**common, kinds={"csv"})
+@dg.asset(**common, check_specs=redcap_check_specs, kinds={"csv"})
 def redcap_dictionary(
     context: dg.AssetExecutionContext, settings: CRFGenSettings, crf_design: CRFDesign
-) -> dg.Output[StageFiles]:
+) -> Iterator[dg.Output[StageFiles] | dg.AssetCheckResult]:
     """REDCap data dictionary and longitudinal set-up (redcap_data_dictionary.csv, redcap_arms.csv,
     redcap_events.csv, redcap_instrument_event_mapping.csv, redcap_repeating_instruments.csv)."""
-    return stage_output(render_stage(context, settings, crf_design))
+    stage = render_stage(context, settings, crf_design)
+    yield stage_output(stage)
+    yield from redcap_check_results(Path(stage.directory))

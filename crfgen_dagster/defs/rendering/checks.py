@@ -1,10 +1,11 @@
-"""Blocking structural gate on odm_xml (the official ODM 1.3.2 XSD): crfgen_core.quality.gates."""
+"""Blocking structural gates on odm_xml (the official ODM 1.3.2 XSD) and redcap_dictionary (REDCap's
+import rules): crfgen_core.quality.gates."""
 
 from pathlib import Path
 
 import dagster as dg
 
-from crfgen_core.quality.gates import odm_gates
+from crfgen_core.quality.gates import odm_gates, redcap_gates
 from crfgen_dagster.gate_checks import gate_check_result, gate_check_specs
 
 odm_check_specs = gate_check_specs("odm_xml")
@@ -13,3 +14,11 @@ odm_check_specs = gate_check_specs("odm_xml")
 def odm_check_results(odm_path: Path) -> list[dg.AssetCheckResult]:
     """Given the written odm.xml, return one check result per gate on it."""
     return [gate_check_result(result) for result in odm_gates(odm_path)]
+
+
+redcap_check_specs = gate_check_specs("redcap_dictionary")
+
+
+def redcap_check_results(directory: Path) -> list[dg.AssetCheckResult]:
+    """Given the folder of the REDCap dictionary and project files, return one result per gate on it."""
+    return [gate_check_result(result) for result in redcap_gates(directory)]
