@@ -74,7 +74,7 @@ def _fill(text: str, spec: FormSpec, test: str = "", test_code: str = "") -> str
     )
 
 
-def _when(domain: str, qualifiers: dict[str, str]) -> str:
+def _when(qualifiers: dict[str, str]) -> str:
     return " and ".join(f"{name} = {value}" for name, value in qualifiers.items())
 
 
@@ -304,7 +304,7 @@ class FormBuilder:
                     item.data_type = "float" if self.units.units_for(spec.domain, code) else "text"
                     if specimen:
                         item.value_level = {f"{spec.domain}TESTCD": code, f"{spec.domain}SPEC": specimen}
-                        item.sdtm_annotation = f"{result_name} when {_when(spec.domain, item.value_level)}"
+                        item.sdtm_annotation = f"{result_name} when {_when(item.value_level)}"
                 items.append(item)
             label = term.preferred_term or code
         self._unit_items(spec, code, items)
@@ -325,7 +325,7 @@ class FormBuilder:
                         "oid": item_oid(spec.key, item.name, f"{code}_{record.suffix}"),
                         "question": _qualified(item.question, record.label),
                         "value_level": level,
-                        "sdtm_annotation": f"{item.name} when {_when(spec.domain, level)}",
+                        "sdtm_annotation": f"{item.name} when {_when(level)}",
                     }
                 )
             )

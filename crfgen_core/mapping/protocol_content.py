@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from crfgen_core.mapping.content_rules import ContentRule, load_content_tables
-from crfgen_core.model.protocol import Mention, ProtocolFacts, TimedMeasurement
+from crfgen_core.model.protocol import ProtocolFacts, TimedMeasurement
 
-LabSetup = str  # "central" | "local"
-_SETUP_WORDS = {
+LabSetup = Literal["central", "local"]
+_SETUP_WORDS: dict[LabSetup, re.Pattern[str]] = {
     "central": re.compile(r"\bcentral(?:ly)?\b", re.I),
     "local": re.compile(r"\blocal(?:ly)?\b", re.I),
 }
@@ -39,9 +40,6 @@ class ProtocolContent:
 
     def rules_for(self, form_key: str) -> list[ContentRule]:
         return [rule for rule in self.rules if rule.form_key == form_key]
-
-    def mentions(self, kind: str) -> list[Mention]:
-        return [m for m in self.facts.mentions if m.kind == kind]
 
     def timed(self) -> list[TimedMeasurement]:
         return self.facts.timed_measurements

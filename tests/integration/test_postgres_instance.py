@@ -10,6 +10,7 @@ import psycopg2
 import pytest
 
 from crfgen_core.examples import example_protocol_path
+from crfgen_core.quality.gates import GATES
 from crfgen_dagster.local_run import materialize_protocol
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,4 +48,4 @@ def test_graph_on_postgres_writes_materializations_to_the_event_log(
     materialized = {asset_key for asset_key, partition in rows if partition == key}
     assert '["crf_package"]' in materialized and '["crf_design"]' in materialized
     assert len(materialized) == 8
-    assert checks is not None and checks[0] == 7
+    assert checks is not None and checks[0] == len(GATES)
