@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from crfgen_core.mapping.content_rules import ContentTables, load_content_tables
 from crfgen_core.mapping.oids import ct_codelist_oid, sponsor_codelist_oid
-from crfgen_core.model.design import CodelistItem, CRFCodelist
+from crfgen_core.model.design import CodelistItem, CRFCodelist, Form
 from crfgen_core.model.terminology import Term
 from crfgen_core.terminology.ct_index import CTIndex
 
@@ -164,6 +164,15 @@ class CodelistBook:
         """Given a codelist OID, return the length of its longest coded value (0 when unknown)."""
         codelist = self.codelists.get(oid or "")
         return max((len(item.coded_value) for item in codelist.items), default=0) if codelist else 0
+
+    def fit_lengths(self, forms: list[Form]) -> None:
+        """Make every coded text item as long as its longest code (CMYN holds 'NA', not one character),
+        whichever builder made it."""
+        for form in forms:
+            for group in form.item_groups:
+                for item in group.items:
+                    if item.codelist_oid and item.data_type == "text":
+                        item.length = max(item.length or 0, self.longest_code(item.codelist_oid)) or None
 
     def sorted_codelists(self) -> list[CRFCodelist]:
         return [self.codelists[oid] for oid in sorted(self.codelists)]

@@ -375,6 +375,7 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
     forms = design.build_forms()
     design.place_unscheduled(forms)
     design.review_not_collected()
+    design.book.fit_lengths(forms)
     conditions = bind_conditions(forms, design.book)
     design.review.extend(
         ReviewEntry(activity="(codelist)", reason=note) for note in design.book.unknown_values

@@ -109,14 +109,6 @@ class FormBuilder:
             )
         return base.model_copy(update={"concept_id": concept_id or base.concept_id})
 
-    def _fit(self, item: Item) -> Item:
-        """A coded item is as long as its longest code (CMYN holds 'NA', not one character)."""
-        if item.codelist_oid and item.data_type == "text":
-            longest = self.book.longest_code(item.codelist_oid)
-            if longest > (item.length or 0):
-                item.length = longest
-        return item
-
     def _cosmos_item(
         self, spec: FormSpec, source: CRFSpecItem, base: Provenance | None, test_code: str | None = None
     ) -> Item:
@@ -137,23 +129,21 @@ class FormBuilder:
         targets = [t for t in sdtm_name(source.sdtm_target).split(";") if t.strip()]
         target = targets[0].strip() if targets else None
         question = clean_question(source.question_text or source.prompt or source.short_name)
-        return self._fit(
-            Item(
-                oid=item_oid(spec.key, source.variable_name, test_code),
-                name=source.variable_name,
-                question=question,
-                prompt=clean_question(source.prompt) or None,
-                data_type=odm_type(source.data_type),
-                length=source.length,
-                significant_digits=source.significant_digits,
-                mandatory=source.mandatory,
-                codelist_oid=codelist_oid,
-                sdtm_target=target,
-                sdtm_annotation=sdtm_name(source.sdtm_annotation) or None,
-                test_code=test_code,
-                concept_id=source.bc_id or None,
-                provenance=self._provenance(base, source.bc_id),
-            )
+        return Item(
+            oid=item_oid(spec.key, source.variable_name, test_code),
+            name=source.variable_name,
+            question=question,
+            prompt=clean_question(source.prompt) or None,
+            data_type=odm_type(source.data_type),
+            length=source.length,
+            significant_digits=source.significant_digits,
+            mandatory=source.mandatory,
+            codelist_oid=codelist_oid,
+            sdtm_target=target,
+            sdtm_annotation=sdtm_name(source.sdtm_annotation) or None,
+            test_code=test_code,
+            concept_id=source.bc_id or None,
+            provenance=self._provenance(base, source.bc_id),
         )
 
     def _template_item(
@@ -179,23 +169,21 @@ class FormBuilder:
         unit_oids: list[str] = []
         if odm_type(row.data_type) in NUMERIC_TYPES and (found := _TESTCD.search(annotation)):
             unit_oids = self.units.oids_for(found.group(1), found.group(2))  # "TRORRES when TRTESTCD = LDIAM"
-        return self._fit(
-            Item(
-                oid=item_oid(spec.key, variable, test_code or oid_part),
-                name=variable,
-                question=clean_question(_fill(row.question, spec, test, test_code or "")),
-                prompt=clean_question(_fill(row.prompt, spec, test, test_code or "")) or None,
-                data_type=odm_type(row.data_type),
-                length=row.length,
-                mandatory=row.mandatory,
-                codelist_oid=codelist_oid,
-                sdtm_target=target,
-                sdtm_annotation=annotation or None,
-                test_code=test_code,
-                unit_oids=unit_oids,
-                concept_id=concept_id,
-                provenance=self._provenance(base, concept_id or spec.concept_id),
-            )
+        return Item(
+            oid=item_oid(spec.key, variable, test_code or oid_part),
+            name=variable,
+            question=clean_question(_fill(row.question, spec, test, test_code or "")),
+            prompt=clean_question(_fill(row.prompt, spec, test, test_code or "")) or None,
+            data_type=odm_type(row.data_type),
+            length=row.length,
+            mandatory=row.mandatory,
+            codelist_oid=codelist_oid,
+            sdtm_target=target,
+            sdtm_annotation=annotation or None,
+            test_code=test_code,
+            unit_oids=unit_oids,
+            concept_id=concept_id,
+            provenance=self._provenance(base, concept_id or spec.concept_id),
         )
 
     def test_term(self, codelist: str, test: str) -> Term | None:
@@ -260,7 +248,6 @@ class FormBuilder:
                     keep_order=True,
                 )
                 item.sdtm_annotation = f"{spec.domain}ORRESU when {spec.domain}TESTCD = {code}"
-                self._fit(item)
 
     def _result_type(self, group: CRFSpecialization | None, item: Item) -> None:
         """A nominal test (urine colour) is recorded as text whatever the standard's type says."""
