@@ -8,9 +8,10 @@ import re
 
 from crfgen_core.mapping.content_rules import load_content_tables
 
+# "[the study-specific time point]": a template placeholder holds words ("Word [1]" is a numbered item)
+PLACEHOLDER = re.compile(r"\[([^\]]*[A-Za-z]{2}[^\]]*)\]")
 # "(as of [the study-specific time point or period])": a parenthesis that only holds a placeholder
-_PLACEHOLDER_ASIDE = re.compile(r"\s*\([^()]*\[[^\]]*\][^()]*\)")
-_PLACEHOLDER = re.compile(r"\[([^\]]*)\]")
+_PLACEHOLDER_ASIDE = re.compile(r"\s*\([^()]*\[[^\]]*[A-Za-z]{2}[^\]]*\][^()]*\)")
 _CDASH_ONLY = re.compile(r"\b([A-Z]{2}[A-Z0-9]{0,4})(DAT|TIM)\b")
 
 
@@ -21,7 +22,7 @@ def clean_question(text: str) -> str:
     point])" -> "Ongoing"); any other placeholder keeps its words without brackets.
     """
     cleaned = _PLACEHOLDER_ASIDE.sub("", text)
-    cleaned = _PLACEHOLDER.sub(lambda m: m.group(1), cleaned)
+    cleaned = PLACEHOLDER.sub(lambda m: m.group(1), cleaned)
     return " ".join(cleaned.split()).replace(" ?", "?")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crfgen_core.mapping import design_crf
+from crfgen_core.mapping.crf_text import PLACEHOLDER
 from crfgen_core.model.design import CRFDesign, Item
 from crfgen_core.model.protocol import (
     Activity,
@@ -156,7 +157,7 @@ def test_annotations_questions_and_lengths_are_crf_ready(design: CRFDesign) -> N
     items = _all_items(design)
     assert next(i for i in items if i.name == "AESTDAT").sdtm_annotation == "AESTDTC"
     for item in items:
-        assert "[" not in item.question and "[" not in (item.prompt or ""), item.oid
+        assert not PLACEHOLDER.search(item.question) and not PLACEHOLDER.search(item.prompt or ""), item.oid
         if item.codelist_oid and item.data_type == "text":
             longest = max(len(c.coded_value) for c in design.codelist(item.codelist_oid).items)
             assert (item.length or 0) >= longest, item.oid

@@ -8,6 +8,7 @@ import pytest
 
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.mapping import design_crf
+from crfgen_core.mapping.crf_text import PLACEHOLDER
 from crfgen_core.model.design import CRFDesign, Item
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_core.terminology.bundled import load_bundled_ct
@@ -72,7 +73,7 @@ def test_annotations_codelists_conditions_and_wording(designs: dict[str, CRFDesi
     condition = next(c for c in design.conditions if c.oid == ae["AEENDAT"].condition_oid)
     assert condition.source_item_oid == ae["AEONGO"].oid and condition.values == ["N"]
     for item in _items(design):
-        assert "[" not in item.question, item.oid
+        assert not PLACEHOLDER.search(item.question), item.oid
         if item.codelist_oid and item.data_type == "text":
             assert (item.length or 0) >= max(
                 len(c.coded_value) for c in design.codelist(item.codelist_oid).items
