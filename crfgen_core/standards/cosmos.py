@@ -23,6 +23,9 @@ BC_FILE = "cdisc_biomedical_concepts_latest.csv"
 BC_HIERARCHY_FILE = "cdisc_biomedical_concepts_hierarchy_latest.csv"
 SDTM_SPECIALIZATIONS_FILE = "cdisc_sdtm_dataset_specializations_latest.csv"
 CRF_SPECIALIZATIONS_FILE = "cdisc_crf_specializations_draft.csv"
+# Corrections to the draft CRF specializations, each with its reason; applied only while the draft still
+# holds the wrong value, so a corrected COSMoS release wins.
+CRF_ERRATA_FILE = "cosmos_crf_errata.csv"
 
 
 def name_key(text: str) -> str:
@@ -151,10 +154,27 @@ def _load_concepts(library: StandardsLibrary, text: str, hierarchy: str) -> None
                 ids.append(bc_id)
 
 
-def _load_crf(library: StandardsLibrary, text: str) -> None:
+def _errata(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    return {
+        (row["crf_item"], row["field"]): (row["draft_value"], row["corrected_value"])
+        for row in csv.DictReader(io.StringIO(text))
+    }
+
+
+def _corrected(row: dict[str, str], errata: dict[tuple[str, str], tuple[str, str]]) -> dict[str, str]:
+    fixed = dict(row)
+    for (crf_item, name), (draft, corrected) in errata.items():
+        if crf_item == row["crf_item"] and fixed.get(name) == draft:
+            fixed[name] = corrected
+    return fixed
+
+
+def _load_crf(library: StandardsLibrary, text: str, errata_text: str = "") -> None:
     items: dict[str, list[CRFSpecItem]] = defaultdict(list)
     heads: dict[str, dict[str, str]] = {}
-    for row in csv.DictReader(io.StringIO(text)):
+    errata = _errata(errata_text) if errata_text else {}
+    for raw_row in csv.DictReader(io.StringIO(text)):
+        row = _corrected(raw_row, errata)
         library.package_date = max(library.package_date, row["package_date"])
         heads.setdefault(row["crf_group_id"], row)
         items[row["crf_group_id"]].append(
@@ -227,11 +247,13 @@ def load_bundled_standards() -> StandardsLibrary:
     """Return the COSMoS snapshot shipped as package data (parsed once per process)."""
     digest = hashlib.sha256()
     texts: dict[str, str] = {}
-    for name in (BC_FILE, BC_HIERARCHY_FILE, SDTM_SPECIALIZATIONS_FILE, CRF_SPECIALIZATIONS_FILE):
+    for name in (
+        BC_FILE, BC_HIERARCHY_FILE, SDTM_SPECIALIZATIONS_FILE, CRF_SPECIALIZATIONS_FILE, CRF_ERRATA_FILE
+    ):
         texts[name], raw = _read(name)
         digest.update(raw)
     library = StandardsLibrary(package_date="", sha256=digest.hexdigest())
     _load_concepts(library, texts[BC_FILE], texts[BC_HIERARCHY_FILE])
-    _load_crf(library, texts[CRF_SPECIALIZATIONS_FILE])
+    _load_crf(library, texts[CRF_SPECIALIZATIONS_FILE], texts[CRF_ERRATA_FILE])
     _load_sdtm(library, texts[SDTM_SPECIALIZATIONS_FILE])
     return library

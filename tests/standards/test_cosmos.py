@@ -25,3 +25,11 @@ def test_crf_specialization_by_test_code_prefers_denormalized() -> None:
 def test_loaded_once_per_process() -> None:
     assert load_bundled_standards() is load_bundled_standards()
     assert load_bundled_standards().package_date == "2025-12-31"
+
+
+def test_draft_errata_correct_the_location_questions_of_blood_pressure() -> None:
+    library = load_bundled_standards()
+    for group_id in ("SYSBP_DENORMALIZED", "DIABP_DENORMALIZED"):
+        location = next(i for i in library.crf_groups[group_id].items if i.variable_name == "VSLOC")
+        assert "anatomical location" in location.question_text
+        assert "subject" not in location.question_text
