@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import dagster as dg
+
+# Every asset returns a content-hash data version (unchanged outputs stay unchanged in lineage); the
+# parameter is marked beta, and its warning would print once per asset in every run's log.
+warnings.filterwarnings("ignore", message="Parameter `data_version`", category=dg.BetaWarning)
 
 
 @dg.definitions
