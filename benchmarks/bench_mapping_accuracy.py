@@ -20,7 +20,8 @@ Alignment (USDM activity -> our SoA row), documented rule:
   5. Otherwise the activity is unaligned and its links count as misses.
 
 A link is reproduced when the evidence of the aligned row (its mapping row's concept ids; every item and
-form of the forms that row scheduled: item concept ids, test codes, COSMoS concept names) holds:
+form of the forms that row scheduled: item concept ids, test codes, the tests a central-lab form lists as
+transferred, COSMoS concept names) holds:
   - the BC's NCI C-code (its `code.standardCode.code`, or the C-code at the end of its reference), or
   - its test code (`standardCode.decode` when it is a --TESTCD-like value), or
   - one of its names (name, label, synonyms; normalised) as the name or synonym of one of our concepts.
@@ -181,6 +182,7 @@ def _form_evidence(form: Form, evidence: Evidence) -> None:
                 evidence.codes.add(item.concept_id)
             if item.test_code:
                 evidence.test_codes.add(item.test_code.upper())
+    evidence.test_codes.update(code.upper() for code in form.transferred_tests)
 
 
 def row_evidence(design: CRFDesign, standards: StandardsLibrary) -> dict[str, Evidence]:

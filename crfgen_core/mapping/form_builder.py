@@ -431,6 +431,7 @@ class FormBuilder:
             repeating=spec.repeating,
             is_log=spec.is_log,
             item_groups=[g for g in groups if g.items],
+            transferred_tests=self._transferred_tests(request) if self._central(request) else [],
         )
         return BuiltForm(form=form, notes=notes)
 
@@ -467,6 +468,15 @@ class FormBuilder:
                 made.add(term.submission_value)
                 groups.append(self._test_group(spec, term, header_vars, base))
         return groups
+
+    def _transferred_tests(self, request: FormRequest) -> list[str]:
+        """The --TESTCD values of the tests a central-laboratory form names (results come by transfer)."""
+        spec = request.spec
+        codes: list[str] = []
+        for test in request.tests:
+            resolved = self.resolver.resolve(spec.domain, spec.test_codelist, test)
+            codes.extend(code for code in resolved.codes if code not in codes)
+        return codes
 
     def _central_groups(self, request: FormRequest, notes: list[str]) -> list[ItemGroup]:
         """A central laboratory: sample collection items only; every named test listed for review."""

@@ -125,6 +125,11 @@ class Form(Contract):
     repeating: bool = False
     is_log: bool = Field(default=False, description="log form collected outside visits (AE, CM...)")
     item_groups: list[ItemGroup] = Field(default_factory=list)
+    transferred_tests: list[str] = Field(
+        default_factory=list,
+        description="--TESTCD values the protocol names whose results come by central-lab data transfer, "
+        "not as items of this form",
+    )
     provenance: list[Provenance] = Field(default_factory=list)
 
 

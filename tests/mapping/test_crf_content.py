@@ -173,6 +173,8 @@ def test_a_central_laboratory_collects_samples_and_lists_every_test_for_review()
     assert {"LBDAT", "LBTIM", "LBREFID"} <= {i.name for i in hem}
     note = next(e.reason for e in design.review if e.activity == "Laboratory - Hematology")
     assert "central laboratory" in note and "Hemoglobin (HGB)" in note and "HbA1c (HBA1C)" in note
+    form = next(f for f in design.forms if f.oid == "F.LB_HEM")
+    assert {"HGB", "HBA1C"} <= set(form.transferred_tests)  # the design keeps what the transfer brings
 
 
 def test_the_eligibility_form_takes_its_criteria_from_the_eligibility_section_only(design: CRFDesign) -> None:
