@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.mapping import design_crf
 from crfgen_core.model.package import PublishedPackage
+from crfgen_core.model.protocol import ExtractionWarning
 from crfgen_core.publication.atomic_dir import atomic_directory
 from crfgen_core.publication.publisher import seal_package
 from crfgen_core.quality.gates import design_gates, odm_gates, protocol_gates, raise_if_failed, redcap_gates
@@ -27,15 +29,21 @@ def generate(
     overwrite: bool = False,
     gates: bool = True,
     coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD,
+    on_warning: Callable[[ExtractionWarning], None] | None = None,
 ) -> PublishedPackage:
     """Given a protocol file, write the complete CRF package to `out_dir` atomically; return its manifest.
 
     With `gates` (the default) the same blocking gates as the Dagster checks run on the parsed protocol,
     the design, the written odm.xml and the REDCap files; the first stage that fails raises
-    GatesFailedError and nothing is published (the staging directory is removed).
+    GatesFailedError and nothing is published (the staging directory is removed). Each extraction
+    warning is passed to `on_warning` (the command line prints it) before any gate runs; all of them are
+    also listed in review.md.
     """
     ct = ct or load_bundled_ct()
     parsed = read_protocol(protocol)
+    for warning in parsed.warnings:
+        if on_warning is not None:
+            on_warning(warning)
     results = protocol_gates(parsed) if gates else []
     if gates:
         raise_if_failed(results)

@@ -10,7 +10,7 @@ from typing import Any
 
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.ingest.soa_export import to_soa_exchange
-from crfgen_core.model.protocol import Schedule
+from crfgen_core.model.protocol import ExtractionWarning, Schedule
 
 
 def register(commands: Any) -> None:
@@ -32,8 +32,14 @@ def run(args: argparse.Namespace) -> int:
     for schedule in parsed.schedules:
         print(schedule_summary(schedule), file=sys.stderr)
     for warning in parsed.warnings:
-        print(f"warning [{warning.code}]: {warning.message}")
+        print(warning_line(warning), file=sys.stderr)
     return 0
+
+
+def warning_line(warning: ExtractionWarning) -> str:
+    """One stderr line per extraction warning, the same for `extract` and `generate`."""
+    page = f" (page {warning.page})" if warning.page else ""
+    return f"warning [{warning.code}]{page}: {warning.message}"
 
 
 def schedule_summary(schedule: Schedule) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crfgen_core.model.protocol import ExtractionWarning
 
 GATES_FAILED_EXIT = 3
 
@@ -25,11 +28,17 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here: the whole pipeline (mapping, renderers) is not needed to start `crf-gen extract`.
+    from crfgen_core.cli.extract import warning_line
     from crfgen_core.pipeline import generate
     from crfgen_core.quality.gates import GatesFailedError, failure_report
 
+    def report(warning: ExtractionWarning) -> None:
+        print(warning_line(warning), file=sys.stderr)
+
     try:
-        manifest = generate(args.protocol, args.out, overwrite=args.overwrite, gates=not args.no_gates)
+        manifest = generate(
+            args.protocol, args.out, overwrite=args.overwrite, gates=not args.no_gates, on_warning=report
+        )
     except GatesFailedError as exc:
         print(f"crf-gen: nothing written to {args.out}: {exc}", file=sys.stderr)
         print(failure_report(exc.results), file=sys.stderr)

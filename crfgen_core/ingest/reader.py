@@ -15,6 +15,7 @@ from crfgen_core.ingest.limits import ExtractionDeadline, InputLimits, check_inp
 from crfgen_core.ingest.metadata import extract_metadata
 from crfgen_core.ingest.protocol_facts import extract_facts
 from crfgen_core.ingest.soa import build_schedules
+from crfgen_core.ingest.soa_size import soa_size
 from crfgen_core.model.protocol import ExtractionWarning, ParsedProtocol, Schedule
 
 
@@ -44,6 +45,9 @@ def read_protocol(path: Path, limits: InputLimits | None = None) -> ParsedProtoc
     if not schedules and not any(w.code == "SOA_IS_IMAGE" for w in warnings):
         warnings.append(ExtractionWarning(code="NO_SOA_FOUND",
                                           message="no Schedule of Activities table found"))
+    size = soa_size(schedules)
+    if schedules and size.too_small:
+        warnings.append(ExtractionWarning(code="SOA_TOO_SMALL", message=size.shortfall()))
     eligibility = extract_eligibility(lines)
     deadline.check("reading eligibility criteria")
     facts = extract_facts(lines)

@@ -412,4 +412,5 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
         mappings=design.mappings,
         review=design.review,
         eligibility_criteria=[*parsed.eligibility.inclusion, *parsed.eligibility.exclusion],
+        extraction_warnings=parsed.warnings,
     )

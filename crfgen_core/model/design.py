@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from crfgen_core.model.base import Contract
-from crfgen_core.model.protocol import Criterion, StudyMetadata
+from crfgen_core.model.protocol import Criterion, ExtractionWarning, StudyMetadata
 from crfgen_core.model.terminology import CTVersionRef
 
 OdmDataType = Literal["text", "integer", "float", "date", "time", "datetime", "string", "boolean"]
@@ -208,6 +208,9 @@ class CRFDesign(Contract):
     mappings: list[MappingRow] = Field(default_factory=list)
     review: list[ReviewEntry] = Field(default_factory=list)
     eligibility_criteria: list[Criterion] = Field(default_factory=list)
+    extraction_warnings: list[ExtractionWarning] = Field(
+        default_factory=list, description="what reading the protocol warned about, for the review report"
+    )
 
     def form(self, oid: str) -> Form:
         return next(f for f in self.forms if f.oid == oid)

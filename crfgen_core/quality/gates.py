@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from crfgen_core.ingest.soa_size import MIN_SOA_ACTIVITIES, MIN_SOA_VISITS, soa_size
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.protocol import ParsedProtocol
 from crfgen_core.quality.gx_suites import DEFAULT_COVERAGE_THRESHOLD, run_design_suites
@@ -52,7 +53,8 @@ GATES: tuple[GateSpec, ...] = (
     GateSpec(
         "soa_found",
         "parsed_protocol",
-        "At least one Schedule of Activities with visits, activities and marked cells.",
+        f"At least one Schedule of Activities with visits, activities and marked cells; at least "
+        f"{MIN_SOA_ACTIVITIES} activities and {MIN_SOA_VISITS} visits over all schedules.",
     ),
     GateSpec("item_oids_unique_not_null", "crf_design", "Item OIDs are present and each is defined once."),
     GateSpec(
@@ -106,12 +108,19 @@ def _spec(name: str) -> GateSpec:
 
 
 def protocol_gates(parsed: ParsedProtocol) -> list[GateResult]:
-    """Given a parsed protocol, return the verdicts of the gates on it (a CRF needs a non-empty SoA)."""
+    """Given a parsed protocol, return the verdicts of the gates on it (a CRF needs a real SoA).
+
+    An SoA that is missing, has an empty schedule, or is too small over all its schedules (see
+    crfgen_core.ingest.soa_size) fails: a near-empty CRF must never be published silently.
+    """
     problems = [
         f"{s.id} ({s.title}): {len(s.visits)} visits, {len(s.activities)} activities, {len(s.cells)} cells"
         for s in parsed.schedules
         if not (s.visits and s.activities and s.cells)
     ]
+    size = soa_size(parsed.schedules)
+    if parsed.schedules and size.too_small:
+        problems.append(size.shortfall())
     passed = bool(parsed.schedules) and not problems
     reasons = (problems or ["no Schedule of Activities table found"]) if not passed else []
     spec = _spec("soa_found")
@@ -125,7 +134,8 @@ def protocol_gates(parsed: ParsedProtocol) -> list[GateResult]:
             failures=[{"rule": "schedule", "reason": reason} for reason in reasons],
             metadata={
                 "schedules": len(parsed.schedules),
-                "activities": sum(len(s.activities) for s in parsed.schedules),
+                "activities": size.activities,
+                "visits": size.visits,
                 "warnings": "\n".join(f"- {w.code}: {w.message}" for w in parsed.warnings) or "none",
             },
         )

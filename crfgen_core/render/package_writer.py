@@ -48,9 +48,15 @@ def _md(text: str) -> str:
 
 
 def review_markdown(design: CRFDesign) -> str:
-    """Given a design, return review.md: identity, undecided activities with candidates, weak mappings."""
+    """Given a design, return review.md: identity, extraction warnings, open decisions, weak mappings."""
     lines = [f"# Review report: {design.study_name}", ""]
     lines.extend(f"- {label}: {value}" for label, value in study_identity(design).lines)
+    lines += ["", "## Extraction warnings", ""]
+    if not design.extraction_warnings:
+        lines.append("Reading the protocol raised no warning.")
+    for warning in design.extraction_warnings:
+        page = f" (page {warning.page})" if warning.page else ""
+        lines.append(f"- **{warning.code}**{page}: {_md(warning.message)}")
     lines += ["", "## Activities that need a decision", ""]
     if not design.review:
         lines.append("Every SoA activity was mapped.")
