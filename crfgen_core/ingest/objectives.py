@@ -110,8 +110,11 @@ def _distinct_cells(row: list[str]) -> list[str]:
 
 
 def _is_header(cells: list[str]) -> bool:
+    """Given a row's distinct cells, return whether it is an "Objectives | Endpoints" header (an empty
+    row, e.g. a blank first row above the real header, is not)."""
     return (
-        bool(_SECTION.search(cells[0]))
+        bool(cells)
+        and bool(_SECTION.search(cells[0]))
         and len(cells[0]) < 40
         and any(_ENDPOINT_LABEL.search(cell) and len(cell) < 60 for cell in cells[1:])
     )
