@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -19,7 +18,6 @@ from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, Visi
 
 LANDSCAPE_FROM_VISITS = 7  # wider schedules get a landscape page
 BOX = "\u2610"  # ballot box: Word's symbol fonts draw it
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters PDF text can carry
 
 
 def _add_field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
@@ -53,7 +51,7 @@ def _table(doc: DocxDocument, rows: list[list[str]], font_size: float) -> None:
         props = run_props.replace("<w:rPr>", "<w:rPr><w:b/>") if bold else run_props
         paragraphs = "".join(
             f'<w:p><w:r>{props}<w:t xml:space="preserve">{escape(line)}</w:t></w:r></w:p>'
-            for line in _NOT_XML.sub(" ", text).split("\n")
+            for line in text.split("\n")
         )
         return f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/></w:tcPr>{paragraphs}</w:tc>'
 

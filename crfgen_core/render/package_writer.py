@@ -15,6 +15,7 @@ from crfgen_core.render.odm_1_3_2 import write_odm
 from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
 from crfgen_core.render.redcap_project import write_redcap_project
 from crfgen_core.render.study_identity import study_identity
+from crfgen_core.xml_safety import xml_safe
 
 # The seven columns the issue names, then `kind` (data / procedure / unmapped) so a data-less procedure
 # with no form is visibly a decision, not a gap.
@@ -121,12 +122,21 @@ OUTPUT_WRITERS: dict[str, Callable[[CRFDesign, CRFLayout, Path], list[Path]]] = 
 
 
 def render_output(design: CRFDesign, output: str, out_dir: Path) -> list[Path]:
-    """Given a design and an output name (a key of OUTPUT_WRITERS), write its files into `out_dir`."""
+    """Given a design and an output name (a key of OUTPUT_WRITERS), write its files into `out_dir`.
+
+    Like render_package, the writer sees the design with XML-forbidden characters removed (xml_safe).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
+    design = xml_safe(design)
     return OUTPUT_WRITERS[output](design, build_layout(design), out_dir)
 
 
 def render_package(design: CRFDesign, out_dir: Path) -> list[Path]:
-    """Given a design and an existing directory, write every output file and return their paths."""
+    """Given a design and an existing directory, write every output file and return their paths.
+
+    Text read from a PDF can carry characters XML forbids (form feeds, stray C0 controls); they are
+    removed here, once, for every writer (crfgen_core.xml_safety.xml_safe).
+    """
+    design = xml_safe(design)
     layout = build_layout(design)
     return [path for writer in OUTPUT_WRITERS.values() for path in writer(design, layout, out_dir)]

@@ -67,3 +67,25 @@ def test_generate_for_the_cdisc_pilot_writes_valid_outputs(corpus_dir: Path, tmp
     assert [
         i for i in check_redcap_dictionary(out / "redcap_data_dictionary.csv") if i.severity == "error"
     ] == []
+
+
+def test_control_characters_from_pdf_text_reach_no_writer(tmp_path: Path) -> None:
+    """Regression: a form feed or stray C0 control in a title made python-docx raise ValueError."""
+    design = fixture_design()
+    dirty = design.model_copy(
+        update={
+            "study_name": "STUDY\x0c1",
+            "metadata": design.metadata.model_copy(update={"title": "A trial\x01 of \x0bsomething\x0c"}),
+            "forms": [
+                design.forms[0].model_copy(update={"name": "Vital\x02 Signs"}),
+                *design.forms[1:],
+            ],
+        }
+    )
+    render_package(dirty, tmp_path)
+    for path in tmp_path.iterdir():
+        if path.suffix in {".xml", ".html", ".csv", ".md"}:
+            text = path.read_text(encoding="utf-8")
+            assert not any(ch in text for ch in "\x01\x02\x0b\x0c"), path.name
+    assert "A trial  of  something" in (tmp_path / "odm.xml").read_text(encoding="utf-8")
+    assert not odm_xsd_errors(tmp_path / "odm.xml")

@@ -44,6 +44,7 @@ from crfgen_core.render.odm_1_3_2.conditions import (
     exception_expression,
 )
 from crfgen_core.render.study_identity import GENERATOR_NAME, study_identity
+from crfgen_core.xml_safety import xml_text
 
 ODM_NS = "http://www.cdisc.org/ns/odm/v1.3"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -53,22 +54,17 @@ CODELIST_DATA_TYPES = {"integer", "float", "text", "string"}
 # EDC importers (OpenClinica, Rave) need a Length for text and numbers; used when the design has none.
 DEFAULT_LENGTHS = {"text": 200, "integer": 8, "float": 12}
 _SAS_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,7}$")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters PDF text can carry
-
-
-def _clean(value: str) -> str:
-    return _NOT_XML.sub(" ", value)
 
 
 def _el(parent: etree._Element, tag: str, **attrs: str | None) -> etree._Element:
-    return etree.SubElement(parent, f"{{{ODM_NS}}}{tag}", {k: _clean(v) for k, v in attrs.items() if v})
+    return etree.SubElement(parent, f"{{{ODM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items() if v})
 
 
 def _translated(parent: etree._Element, tag: str, text: str) -> None:
     holder = _el(parent, tag)
     translated = _el(holder, "TranslatedText")
     translated.set(XML_LANG, "en")
-    translated.text = _clean(text)
+    translated.text = xml_text(text)
 
 
 def _alias(parent: etree._Element, context: str, name: str | None) -> None:
@@ -280,9 +276,9 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
 
     study = _el(root, "Study", OID=design.study_oid)
     gv = _el(study, "GlobalVariables")
-    _el(gv, "StudyName").text = _clean(design.study_name or design.study_oid)
-    _el(gv, "StudyDescription").text = _clean(identity.one_line())
-    _el(gv, "ProtocolName").text = _clean(
+    _el(gv, "StudyName").text = xml_text(design.study_name or design.study_oid)
+    _el(gv, "StudyDescription").text = xml_text(identity.one_line())
+    _el(gv, "ProtocolName").text = xml_text(
         design.metadata.protocol_number or design.study_name or design.study_oid
     )
     if design.units:
@@ -409,7 +405,7 @@ def _condition_def(mdv: etree._Element, condition: ItemCondition, source: Item, 
     """ODM writes the negation: when the expression is true the item is NOT collected."""
     cd = _el(mdv, "ConditionDef", OID=condition.oid, Name=condition.name or condition.oid)
     _translated(cd, "Description", condition_description(condition, source))
-    _el(cd, "FormalExpression", Context="XPath").text = _clean(exception_expression(condition, same_group))
+    _el(cd, "FormalExpression", Context="XPath").text = xml_text(exception_expression(condition, same_group))
     _alias(cd, "crfgen:ask_when", condition.description)
 
 
