@@ -35,7 +35,7 @@ def _response(question: QuestionRow, annotated: bool) -> str:
     if question.kind == "choices":
         return "".join(
             f'<span class="choice"><span class="box"></span>{escape(c.decode)}'
-            + (f' <span class="code">[{escape(c.code)}]</span>' if annotated else "")
+            + (f' <span class="code">[{escape(c.code)}]</span>' if annotated and c.code_adds else "")
             + "</span>"
             for c in question.choices
         )

@@ -15,6 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from crfgen_core.render.crf_layout import CRFLayout, FormPage, QuestionRow, field_hint, unit_text
@@ -36,6 +37,11 @@ HEADER_GREY = colors.HexColor("#e4e4e4")
 BOX_SIZE = 3.2 * mm
 PAD = 4.0
 COVER = "cover"
+HEADER_SIZE = 7.5  # the running page header: label left, continued form name right
+HEADER_GAP = 8 * mm  # the least space between the two
+COVER_COLUMNS = 3  # the cover's form and visit lists take up to this many columns before they continue
+COVER_COLUMN_GAP = 6 * mm
+KEEP_LINES = 3  # lines of a page-tall row that stay on the page of its group heading
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,22 @@ def outline_entries(layout: CRFLayout) -> list[OutlineEntry]:
     return entries
 
 
+def running_title(form_name: str, room: float) -> str:
+    """Given a form name and the width left beside the page label, return the continuation header:
+    '<form> (continued)', the name shortened with an ellipsis so the header never runs into the label."""
+    suffix = " (continued)"
+    title = form_name + suffix
+    if stringWidth(title, BODY_FONT, HEADER_SIZE) <= room:
+        return title
+    words = form_name.split()
+    while words:
+        words.pop()
+        title = " ".join(words).rstrip(" -,:;(") + "\u2026" + suffix
+        if stringWidth(title, BODY_FONT, HEADER_SIZE) <= room:
+            return title
+    return suffix.strip()
+
+
 @dataclass(frozen=True)
 class _Cell:
     """Wrapped lines of one table cell and how they are drawn."""
@@ -87,7 +109,18 @@ class _Cell:
 
 
 def _wrap(text: str, width: float, font: str = BODY_FONT, size: float = BODY_SIZE) -> tuple[str, ...]:
-    return tuple(simpleSplit(text, font, size, width)) or ("",)
+    """Given text and a width, return its lines; a word wider than the width (a hash, a URL, text run
+    together) is broken by characters instead of running off the page."""
+    lines: list[str] = []
+    for line in simpleSplit(text, font, size, width):
+        while stringWidth(line, font, size) > width and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], font, size) > width:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return tuple(lines) or ("",)
 
 
 def _choice_lines(labels: list[str], width: float) -> tuple[list[str], list[bool]]:
@@ -105,8 +138,7 @@ def _response_cell(question: QuestionRow, width: float, annotated: bool) -> _Cel
         lines: list[str] = []
         starts: list[bool] = []
         for choice in question.printed_choices:
-            label = choice.decode + (f" [{choice.code}]" if annotated else "")
-            wrapped = _wrap(label, width - BOX_SIZE - 2 * mm)
+            wrapped = _wrap(choice.label(annotated), width - BOX_SIZE - 2 * mm)
             lines.extend(wrapped)
             starts.extend([True] + [False] * (len(wrapped) - 1))
         return _Cell(tuple(lines), boxes=True, starts=tuple(starts))
@@ -137,11 +169,13 @@ class _PdfWriter:
         self._decorate()
 
     def _decorate(self) -> None:
-        self.canvas.setFont(BODY_FONT, 7.5)
+        self.canvas.setFont(BODY_FONT, HEADER_SIZE)
         self.canvas.setFillColor(colors.black)
         self.canvas.drawString(MARGIN, PAGE_HEIGHT - 9 * mm, self.label)
         if self.running:
-            self.canvas.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 9 * mm, f"{self.running} (continued)")
+            room = PAGE_WIDTH - 2 * MARGIN - stringWidth(self.label, BODY_FONT, HEADER_SIZE) - HEADER_GAP
+            running = running_title(self.running, room)
+            self.canvas.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 9 * mm, running)
         self.canvas.drawRightString(PAGE_WIDTH - MARGIN, 8 * mm, f"Page {self.page}")
 
     def new_page(self) -> None:
@@ -204,10 +238,18 @@ class _PdfWriter:
         self.y -= height + 1.5
 
     def row(self, cells: list[_Cell], widths: list[float], group: str | None = None) -> None:
-        """Draw one question row; a row taller than a page continues on the next one, line by line."""
+        """Draw one question row, under its group heading when one is given.
+
+        A row that does not fit the rest of the page starts a new one; a row taller than a page continues
+        on the next one, line by line. A heading is kept with its first row (with its first KEEP_LINES
+        lines when the row is taller than a page): it is never the last thing on a page.
+        """
         full = PAGE_WIDTH - 2 * MARGIN
+        rows_needed = max(c.height_lines for c in cells)
+        fits_a_page = rows_needed * LEADING + 2 * PAD < TOP - BOTTOM
         if group is not None:
-            if self.y - LEADING - 2 * PAD < BOTTOM:
+            first = rows_needed if fits_a_page else min(rows_needed, KEEP_LINES)
+            if self.y - (LEADING + PAD) - first * LEADING - 2 * PAD < BOTTOM:
                 self.new_page()
             self.canvas.setFillColor(colors.HexColor("#eeeeee"))
             self.canvas.rect(MARGIN, self.y - LEADING - PAD, full, LEADING + PAD, fill=1, stroke=0)
@@ -215,11 +257,7 @@ class _PdfWriter:
             self.canvas.setFont("Helvetica-Bold", BODY_SIZE)
             self.canvas.drawString(MARGIN + 2, self.y - LEADING, group)
             self.y -= LEADING + PAD
-        rows_needed = max(c.height_lines for c in cells)
-        if (
-            self.y - rows_needed * LEADING - 2 * PAD < BOTTOM
-            and rows_needed * LEADING + 2 * PAD < TOP - BOTTOM
-        ):
+        elif self.y - rows_needed * LEADING - 2 * PAD < BOTTOM and fits_a_page:
             self.new_page()
         done = 0
         while done < rows_needed:
@@ -295,25 +333,82 @@ def _cover(writer: _PdfWriter, layout: CRFLayout, annotated: bool, keys: list[st
     writer.y -= 4
     writer.text(layout.identity.title, "Helvetica-Bold", 13)
     writer.y -= 6
-    for label, value in layout.identity.lines:
+    for label, value in layout.identity.lines:  # a label and its value stay on one page
+        lines = _wrap(value, PAGE_WIDTH - 2 * MARGIN - 47 * mm)
+        if writer.y - len(lines) * BODY_SIZE * 1.25 < BOTTOM:
+            writer.new_page()
         top = writer.y
         writer.text(label, "Helvetica-Bold", BODY_SIZE, width=45 * mm)
         writer.y = top
         writer.text(value, x=MARGIN + 47 * mm, width=PAGE_WIDTH - 2 * MARGIN - 47 * mm)
         writer.y -= 2
     writer.y -= 8
-    writer.text("Forms", "Helvetica-Bold")
-    for number, form in enumerate(layout.forms, 1):
-        writer.text(f"{number}. {form.name}")
+    _cover_list(writer, "Forms", [f"{number}. {form.name}" for number, form in enumerate(layout.forms, 1)])
     if layout.arms:
         writer.y -= 6
-        writer.text("Arms", "Helvetica-Bold")
-        for _, name in layout.arms:
-            writer.text(f"- {name}")
+        _cover_list(writer, "Arms", [f"- {name}" for _, name in layout.arms])
     writer.y -= 6
-    writer.text("Visits", "Helvetica-Bold")
-    for visit in layout.visits:
-        writer.text(visit.name + (f"  ({visit.timing})" if visit.timing else ""), size=8.5)
+    visits = [visit.name + (f"  ({visit.timing})" if visit.timing else "") for visit in layout.visits]
+    _cover_list(writer, "Visits", visits, size=8.5)
+
+
+def _cover_list(writer: _PdfWriter, title: str, entries: list[str], size: float = BODY_SIZE) -> None:
+    """A titled list on the cover, in as few columns (at most COVER_COLUMNS) as fit the rest of the page,
+    balanced; a list longer than that continues on the next page under '<title> (continued)'. The title
+    always stays with the first entry."""
+    full = PAGE_WIDTH - 2 * MARGIN
+    step = size * 1.25
+    title_height = BODY_SIZE * 1.25
+    room = int((writer.y - title_height - BOTTOM) // step)
+    columns, limit = COVER_COLUMNS, room
+    for count in range(1, COVER_COLUMNS + 1):
+        blocks = _wrapped_entries(entries, count, size)
+        total = sum(len(block) for block in blocks)
+        target = next((t for t in range(-(-total // count), room + 1) if _fills(blocks, count, t)), None)
+        if target is not None:
+            columns, limit = count, target
+            break
+    blocks = _wrapped_entries(entries, columns, size)
+    if blocks and len(blocks[0]) > room:
+        writer.new_page()
+        limit = int((writer.y - title_height - BOTTOM) // step)
+    width = (full - (columns - 1) * COVER_COLUMN_GAP) / columns
+    writer.text(title, "Helvetica-Bold")
+    top, column, used, lowest = writer.y, 0, 0, 0
+    writer.canvas.setFont(BODY_FONT, size)
+    for block in blocks:
+        if used and used + len(block) > limit:
+            column, used = column + 1, 0
+            if column == columns:
+                writer.new_page()
+                writer.text(f"{title} (continued)", "Helvetica-Bold")
+                writer.canvas.setFont(BODY_FONT, size)
+                top, column, lowest = writer.y, 0, 0
+                limit = int((top - BOTTOM) // step)
+        x = MARGIN + column * (width + COVER_COLUMN_GAP)
+        writer.canvas.setFillColor(colors.black)
+        for line in block:
+            used += 1
+            writer.canvas.drawString(x, top - used * step, line)
+        lowest = max(lowest, used)
+    writer.y = top - lowest * step
+
+
+def _wrapped_entries(entries: list[str], columns: int, size: float) -> list[tuple[str, ...]]:
+    width = (PAGE_WIDTH - 2 * MARGIN - (columns - 1) * COVER_COLUMN_GAP) / columns
+    return [_wrap(entry, width, BODY_FONT, size) for entry in entries]
+
+
+def _fills(blocks: list[tuple[str, ...]], columns: int, limit: int) -> bool:
+    """Whether the wrapped entries fill at most `columns` columns of `limit` lines, column by column."""
+    column, used = 0, 0
+    for block in blocks:
+        if used and used + len(block) > limit:
+            column, used = column + 1, 0
+        if column == columns or len(block) > limit:
+            return False
+        used += len(block)
+    return True
 
 
 def _form(writer: _PdfWriter, form: FormPage, annotated: bool, keys: list[str]) -> None:

@@ -31,6 +31,19 @@ class Choice:
     code: str
     decode: str
 
+    @property
+    def code_adds(self) -> bool:
+        """Whether printing the code beside the decode tells the reader anything: not when they are the
+        same text ('0', 'mmHg'); a code differing only in case ('WHITE' for 'White') is the submission
+        value, so it is still shown."""
+        return " ".join(self.code.split()) != " ".join(self.decode.split())
+
+    def label(self, annotated: bool) -> str:
+        """The printed answer option: the decode, and on the annotated CRF its code in brackets once."""
+        if not self.decode.strip():
+            return self.code
+        return f"{self.decode} [{self.code}]" if annotated and self.code_adds else self.decode
+
 
 @dataclass(frozen=True)
 class Unit:

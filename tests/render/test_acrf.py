@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from design_fixture import fixture_design
 
-from crfgen_core.model.design import CRFDesign, Form, Item, ItemGroup
+from crfgen_core.model.design import (
+    CodelistItem,
+    CRFCodelist,
+    CRFDesign,
+    Form,
+    Item,
+    ItemGroup,
+    StudyEvent,
+)
 from crfgen_core.render.acrf_html import acrf_html
 from crfgen_core.render.acrf_pdf import write_acrf_pdf
 from crfgen_core.render.crf_layout import build_layout, item_annotation
@@ -149,3 +158,140 @@ def test_a_unit_question_of_its_own_is_not_asked_twice() -> None:
     layout = build_layout(design.model_copy(update={"forms": [form, *design.forms[1:]]}))
     temperature = next(q for q in layout.forms[0].questions if q.oid == "IT.VS.VSORRES.TEMP")
     assert temperature.units == () and temperature.unit_annotation is None
+
+
+# ---- page layout regressions (continued headers, codes, the cover, group headings) ------------------
+
+
+def _pdf_lines(path: Path) -> list[list[dict[str, object]]]:
+    """Per page, the text lines pdfplumber reads (text, x0, x1, top, bottom, chars)."""
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        return [page.extract_text_lines() for page in pdf.pages]
+
+
+def test_a_code_equal_to_its_decode_is_printed_once(tmp_path: Path) -> None:
+    design = fixture_design()
+    scale = CRFCodelist(
+        oid="CL.SCORE",
+        name="Score",
+        items=[
+            CodelistItem(coded_value="0", decode="0"),
+            CodelistItem(coded_value="all commands correct", decode="all commands correct"),
+            CodelistItem(coded_value="WHITE", decode="White"),
+        ],
+    )
+    item = Item(oid="IT.QS.SCORE", name="QSORRES", question="Score?", codelist_oid="CL.SCORE")
+    form = Form(oid="F.QS", name="Scores", domain="QS",
+                item_groups=[ItemGroup(oid="IG.QS", name="QS", items=[item])])
+    layout = build_layout(
+        design.model_copy(update={"forms": [*design.forms, form], "codelists": [*design.codelists, scale]})
+    )
+    pdf = pdfium.PdfDocument(write_acrf_pdf(layout, tmp_path / "acrf.pdf"))
+    text = pdf[len(pdf) - 1].get_textpage().get_text_range()
+    assert "all commands correct" in text and "[all commands correct]" not in text
+    assert "0 [0]" not in text
+    assert "White [WHITE]" in text  # the submission value differs in case: it is information
+    html = acrf_html(layout)
+    assert "[all commands correct]" not in html and "[WHITE]" in html
+
+
+def test_a_long_continued_form_name_never_runs_into_the_page_label(tmp_path: Path) -> None:
+    design = _large_form_design(60)
+    long_name = (
+        "Alzheimer's Disease Assessment Scale - Cognitive Subscale, Extended Version With Delayed Recall"
+    )
+    forms = [*design.forms[:-1], design.forms[-1].model_copy(update={"name": long_name})]
+    study = "A-VERY-LONG-STUDY-IDENTIFIER-2024-001(c)"
+    design = design.model_copy(update={"study_name": study, "forms": forms})
+    path = write_acrf_pdf(build_layout(design), tmp_path / "acrf.pdf")
+    label = f"Annotated CRF - {design.study_name}"
+    continued = 0
+    for lines in _pdf_lines(path):
+        top = sorted(lines, key=lambda line: float(line["top"]))[0]  # type: ignore[arg-type]
+        chars = top["chars"]
+        assert isinstance(chars, list)
+        if "(continued)" not in str(top["text"]):
+            continue
+        continued += 1
+        ordered = sorted(chars, key=lambda c: float(c["x0"]))
+        pairs = enumerate(itertools.pairwise(ordered))
+        gaps = [(float(b["x0"]) - float(a["x1"]), i + 1) for i, (a, b) in pairs]
+        widest, cut = max(gaps)
+        assert "".join(c["text"] for c in ordered[:cut]).strip() == label.replace(" ", "")
+        assert widest > 10, f"the continued title touches the label: {top['text']}"
+        assert "\u2026 (continued)" in str(top["text"])
+    assert continued >= 2
+
+
+def _visit(n: int) -> StudyEvent:
+    return StudyEvent(oid=f"SE.V{n}", name=f"Visit {n}", order=n, day=f"Day {7 * n}")
+
+
+def test_a_long_visit_list_stays_on_the_cover_in_columns_or_continues_cleanly(tmp_path: Path) -> None:
+    design = fixture_design()
+    events = [_visit(n) for n in range(1, 41)]
+    layout = build_layout(design.model_copy(update={"events": events, "matrix": []}))
+    pages = _pdf_lines(write_acrf_pdf(layout, tmp_path / "acrf.pdf"))
+    cover = " | ".join(str(line["text"]) for line in pages[0])
+    assert all(f"Visit {n} " in cover + " " for n in range(1, 41)), "40 visits fit the cover in columns"
+
+    many = [_visit(n) for n in range(1, 301)]
+    layout = build_layout(design.model_copy(update={"events": many, "matrix": []}))
+    path = write_acrf_pdf(layout, tmp_path / "many.pdf")
+    pages = _pdf_lines(path)
+    texts = [" | ".join(str(line["text"]) for line in page) for page in pages]
+    assert "Visits (continued)" in texts[1]
+    printed = [n for n in range(1, 301) if any(f"Visit {n} (" in text for text in texts)]
+    assert printed == list(range(1, 301))
+    page_height = 792.0
+    for page in pages:  # nothing drawn into the footer band but the page number
+        for line in page:
+            if not str(line["text"]).startswith("Page "):
+                assert float(line["bottom"]) < page_height - 20 * 72 / 25.4, line["text"]  # type: ignore[arg-type]
+
+
+def test_no_group_heading_is_the_last_thing_on_a_page(tmp_path: Path) -> None:
+    design = fixture_design()
+    groups = [
+        ItemGroup(
+            oid=f"IG.QS.G{g}",
+            name=f"Section heading {g}",
+            items=[
+                Item(
+                    oid=f"IT.QS.G{g}Q{n}",
+                    name=f"QS{g}Q{n}",
+                    question=f"Item {g}.{n}?",
+                    codelist_oid="CL.AESEV",
+                )
+                for n in range(1, 2 + g % 3)
+            ],
+        )
+        for g in range(1, 41)
+    ]
+    form = Form(oid="F.QS", name="Sections", domain="QS", item_groups=groups)
+    layout = build_layout(design.model_copy(update={"forms": [*design.forms, form]}))
+    pages = _pdf_lines(write_acrf_pdf(layout, tmp_path / "acrf.pdf"))
+    headings = {group.name for group in groups}
+    form_pages = 0
+    for page in pages:
+        body = [line for line in page if not str(line["text"]).startswith("Page ")]
+        if any(str(line["text"]) in headings for line in body):
+            form_pages += 1
+        last = max(body, key=lambda line: float(line["bottom"]))  # type: ignore[arg-type]
+        assert str(last["text"]) not in headings, f"heading {last['text']} ends a page"
+    assert form_pages >= 3
+
+
+def test_a_word_wider_than_its_column_is_broken_not_run_off_the_page(tmp_path: Path) -> None:
+    design = fixture_design()
+    run_together = "RUNTOGETHERTEXTWITHOUTSPACES" * 8
+    metadata = design.metadata.model_copy(update={"title": f"A study of {run_together}"})
+    layout = build_layout(design.model_copy(update={"metadata": metadata}))
+    pages = _pdf_lines(write_acrf_pdf(layout, tmp_path / "acrf.pdf"))
+    right_margin = 612.0 - 14 * 72 / 25.4
+    for line in pages[0]:
+        assert float(line["x1"]) <= right_margin + 1, line["text"]  # type: ignore[arg-type]
+    cover = "".join(str(line["text"]) for line in pages[0])
+    assert cover.count("RUNTOGETHER") >= 16  # in the heading and the Title row, nothing lost
