@@ -48,6 +48,14 @@ _TEMPLATE_LINE = re.compile(r"^.*\btemplate\b.*$", re.I | re.M)
 _PHASE_LABEL = re.compile(r"^[ \t]*(?:trial |study )?phase[ \t]*:[ \t]*(.+)$", re.I | re.M)
 _LABEL_ONLY = re.compile(r"^[A-Z][\w /()&,'-]{0,50}:$|^[a-z][\w /()]{0,30}:$")
 _ANY_DATE = re.compile(_DATE_VALUE)
+DEFAULT_TITLE_LINES = 5  # a title wraps over a few lines; more is the text that follows it
+# Where a labelled title ends even without a blank line: a cover-page label written without a colon
+# ("Document date"), a contents line with dot leaders, or text a PDF font left unreadable (control bytes).
+_TITLE_STOP = re.compile(
+    r"^(?:document date|date|version(?: number)?|protocol (?:number|version)|amendment|sponsor\b.*"
+    r"|list of contents|table of contents|contents)$|\.{5,}|[\x00-\x08\x0b\x0c\x0e-\x1f]",
+    re.I,
+)
 
 
 def extract_metadata(front_text: str) -> StudyMetadata:
@@ -116,8 +124,8 @@ def _title(text: str) -> str | None:
     if labelled:
         start = text[: labelled.start(1)].count("\n")
         parts = [labelled.group(1).strip()]
-        for line in lines[start + 1 :]:
-            if not line or _LABEL_LINE.match(line):
+        for line in lines[start + 1 : start + DEFAULT_TITLE_LINES]:
+            if not line or _LABEL_LINE.match(line) or _TITLE_STOP.search(line):
                 break
             parts.append(line)
         return " ".join(" ".join(parts).split()) or None

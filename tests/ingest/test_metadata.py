@@ -84,3 +84,16 @@ def test_label_rows_of_a_docx_title_page(corpus_dir: Path) -> None:
     meta = read_protocol(path).metadata
     assert meta.sponsor is None or "registered" not in meta.sponsor.lower()
     assert (meta.protocol_number, meta.phase) == ("ACT15377", "Phase 1/2")
+
+
+def test_a_labelled_title_ends_at_an_unpunctuated_label_or_unreadable_text() -> None:
+    """Regression: a title with no blank line after it ran on into the date label, text a PDF font left
+    unreadable (control bytes) and the table of contents."""
+    text = (
+        "Official title of study: A randomised trial of drug X in\nadults with condition Y\nDocument date\n"
+        "\x15\n0DUFK\x15\x13\x14\nLink\nLink\nList of contents\nProtocol ......................\n"
+    )
+    assert extract_metadata(text).title == "A randomised trial of drug X in adults with condition Y"
+    long_run = "Title: A study of drug X\n" + "".join(f"in population line {n}\n" for n in range(20))
+    title = extract_metadata(long_run).title
+    assert title is not None and len(title.split("population")) <= 5
