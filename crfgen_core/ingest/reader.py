@@ -19,7 +19,7 @@ from crfgen_core.ingest.limits import ExtractionDeadline, InputLimits, check_inp
 from crfgen_core.ingest.metadata import extract_metadata
 from crfgen_core.ingest.protocol_facts import extract_facts
 from crfgen_core.ingest.soa import build_schedules
-from crfgen_core.ingest.soa_size import soa_size
+from crfgen_core.ingest.soa_size import SOA_TOO_SMALL, soa_size
 from crfgen_core.ingest.text_lines import TextLine
 from crfgen_core.model.protocol import (
     Eligibility,
@@ -69,7 +69,7 @@ def read_protocol(path: Path, limits: InputLimits | None = None) -> ParsedProtoc
                                           message="no Schedule of Activities table found"))
     size = soa_size(schedules)
     if schedules and size.too_small:
-        warnings.append(ExtractionWarning(code="SOA_TOO_SMALL", message=size.shortfall()))
+        warnings.append(ExtractionWarning(code=SOA_TOO_SMALL, message=size.shortfall()))
     eligibility = _optional("eligibility", lambda: extract_eligibility(lines), Eligibility(), warnings)
     deadline.check("reading eligibility criteria")
     facts = _optional("facts", lambda: extract_facts(lines), ProtocolFacts(), warnings)

@@ -15,6 +15,7 @@ from crfgen_core.model.protocol import Schedule
 
 MIN_SOA_ACTIVITIES = 5
 MIN_SOA_VISITS = 3
+SOA_TOO_SMALL = "SOA_TOO_SMALL"  # the ExtractionWarning code
 
 
 @dataclass(frozen=True)
