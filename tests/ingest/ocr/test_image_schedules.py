@@ -30,7 +30,10 @@ def test_docx_picture_soa_becomes_one_schedule(picture_soa_docx: Path) -> None:
         ("Adverse events", "Day 29")}
     ecg = next(a.id for a in schedule.activities if a.label == "ECG")
     assert next(c for c in schedule.cells if c.activity == ecg and c.visit == "V3").footnotes == ["a"]
-    assert [w.code for w in parsed.warnings if w.code.startswith("SOA")] == ["SOA_FROM_OCR"]
+    # four activities: also too small for a CRF (SOA_TOO_SMALL), which is not what this test is about
+    assert [w.code for w in parsed.warnings if w.code.startswith("SOA") and w.code != "SOA_TOO_SMALL"] == [
+        "SOA_FROM_OCR"
+    ]
 
 
 def test_without_tesseract_the_picture_is_reported_not_read(
