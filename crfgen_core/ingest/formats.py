@@ -12,6 +12,7 @@ from typing import Protocol
 
 from crfgen_core.ingest.docx.docx_reader import DocxReader
 from crfgen_core.ingest.errors import UnsupportedFormatError
+from crfgen_core.ingest.ocr.page_layer import TesseractPageReader
 from crfgen_core.ingest.pdf.pdf_reader import PdfReader
 from crfgen_core.ingest.soa.grid import SoaReading
 from crfgen_core.ingest.text_lines import TextLine
@@ -51,8 +52,9 @@ class FormatReader(Protocol):
     def open(self, path: Path) -> OpenProtocol: ...
 
 
-# an OCR page reader (crfgen_core.ingest.ocr) plugs in as PdfReader(page_image_reader=...)
-READERS: tuple[FormatReader, ...] = (PdfReader(), DocxReader())
+# scanned PDF pages are read by tesseract when it is on PATH (looked up per read; without it they are
+# reported in a SOA_PAGES_NOT_READ warning)
+READERS: tuple[FormatReader, ...] = (PdfReader(page_image_reader=TesseractPageReader()), DocxReader())
 
 
 def supported_formats() -> list[ProtocolFormat]:

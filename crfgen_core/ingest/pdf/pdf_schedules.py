@@ -20,7 +20,7 @@ from crfgen_core.ingest.pdf.ruled_tables import (
     dominant_frame,
     find_ruled_tables,
 )
-from crfgen_core.ingest.pdf.scanned_pages import PageImageReader, read_scanned_pages, scanned_pages
+from crfgen_core.ingest.pdf.scanned_pages import OcrPage, PageImageReader, ocr_scanned_pages, ocr_warning
 from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
@@ -44,8 +44,10 @@ MIN_SINGLE_ARROW = 30.0  # pt: inside a single-column cell it must be at least t
 
 def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None) -> SoaReading:
     """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings.
-    Pages that are pictures without text go to `page_image_reader` (OCR), or are reported unread."""
-    texts = pdf.texts
+    Pages that are pictures without text are read by `page_image_reader` (OCR) into a text layer and then
+    read like the other pages, in page order; without one they are reported unread."""
+    ocr = ocr_scanned_pages(pdf, page_image_reader)
+    texts = [ocr.pages[i].text if i in ocr.pages else text for i, text in enumerate(pdf.texts)]
     # running headers and footers; a caption repeated on every page of a table is not one of them
     furniture = frozenset(key for key in running_line_keys(texts) if not is_caption(key))
     carried: list[list[float]] = []  # columns of the last aligned table, for a headerless next page
@@ -56,7 +58,7 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
         index = queue.pop(0)
         done.add(index)
         try:
-            found = _page_grids(pdf, index, furniture, carried)
+            found = _page_grids(pdf, index, furniture, carried, ocr.pages.get(index))
         except Exception as exc:  # one damaged page must not lose the others
             reading.warnings.append(ExtractionWarning(
                 code="SOA_PAGE_UNREADABLE", page=index + 1,
@@ -75,10 +77,10 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
                 and following not in done and following not in queue):
             queue.insert(0, following)
         reading.grids.extend(found)
-    scanned = read_scanned_pages(pdf, scanned_pages(pdf), page_image_reader)
-    if scanned.grids:
-        reading.grids = sorted([*reading.grids, *scanned.grids], key=lambda grid: grid.page or 0)
-    reading.warnings.extend(scanned.warnings)
+    reading.warnings.extend(ocr.warnings)
+    read = sorted({grid.page for grid in reading.grids if grid.ocr and grid.page})
+    if read:
+        reading.warnings.append(ocr_warning(read))
     return reading
 
 
@@ -115,25 +117,49 @@ def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
 
 
 def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(),
-                carried: list[list[float]] | None = None) -> list[SoaGrid]:
+                carried: list[list[float]] | None = None, ocr: OcrPage | None = None) -> list[SoaGrid]:
+    """The grids of one page; `ocr` is the text layer OCR gave a scanned page (its glyphs and rules)."""
     geometry = pdf.rules(index)
+    if ocr is not None:
+        geometry = PageGeometry(geometry.width, geometry.height, [], ocr.segments)
+        tables = _upright_tables(geometry, ocr.text)
+        if tables is None:
+            return []
+        geometry = PageGeometry(geometry.width, geometry.height, ocr.chars, ocr.segments)
+        grids = _geometry_grids(geometry, tables, index, True, furniture, carried)
+        return [replace(grid, ocr=True) for grid in grids]
     scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.picture_cover(index) >= SCAN_COVER
     if scanned and pdf.texts[index].strip():
         # a scanned page with an OCR text layer: the rules are pixels, the glyphs are the layer's
         segments = pixel_segments(pdf.render(index, PIXEL_RULES_DPI), geometry.width, geometry.height)
         geometry = PageGeometry(geometry.width, geometry.height, [], segments)
-    upright = Frame((1, 0))
-    # glyphs cost most: read them only where the rules draw a table (a turned one too: its cell count
-    # does not depend on the frame), or where the text has many ticks (a table without column rules)
-    tables = find_ruled_tables(geometry, upright) if len(geometry.segments) >= MIN_TABLE_RULES else []
-    ruled = any(len(t.cells) >= MIN_TABLE_CELLS for t in tables)
-    if not ruled and len(TICK_TOKEN.findall(pdf.texts[index])) < MIN_TICKS_ON_PAGE:
+    tables = _upright_tables(geometry, pdf.texts[index])
+    if tables is None:
         return []
     chars_read = pdf.geometry(index).chars
     if scanned:
         chars_read = [c for c in chars_read if not c.generated]
     geometry = PageGeometry(geometry.width, geometry.height, chars_read, geometry.segments)
+    return _geometry_grids(geometry, tables, index, scanned, furniture, carried)
 
+
+def _upright_tables(geometry: PageGeometry, text: str) -> list[RuledTable] | None:
+    """The ruled tables of a page seen upright, or None when the page holds no table: glyphs cost most,
+    so they are read only where the rules draw a table (a turned one too: its cell count does not depend
+    on the frame), or where the text has many ticks (a table without column rules)."""
+    tables = find_ruled_tables(geometry, Frame((1, 0))) if len(geometry.segments) >= MIN_TABLE_RULES else []
+    if not any(len(t.cells) >= MIN_TABLE_CELLS for t in tables) and \
+            len(TICK_TOKEN.findall(text)) < MIN_TICKS_ON_PAGE:
+        return None
+    return tables
+
+
+def _geometry_grids(geometry: PageGeometry, tables: list[RuledTable], index: int, scanned: bool,
+                    furniture: frozenset[str], carried: list[list[float]] | None) -> list[SoaGrid]:
+    """The grids of a page's glyphs and rules (`tables` as seen upright); `scanned`: the glyphs are a
+    text layer over a scan (OCR's or the PDF's own)."""
+    upright = Frame((1, 0))
+    ruled = any(len(t.cells) >= MIN_TABLE_CELLS for t in tables)
     frame = dominant_frame(geometry)
     if frame != upright:
         tables = find_ruled_tables(geometry, frame)

@@ -1,28 +1,57 @@
 """PDF pages that are pictures without a text layer (scans): the reader interface an OCR page reader plugs
-into, and the warning when none is plugged in (such pages are never dropped silently).
+into, the text layer it gives such a page, and the warning for pages left unread (never dropped silently).
 
-A page with an OCR text layer is no scan here: its glyphs are read like any other page's.
+An OCR'd page becomes what a scan with an OCR text layer is: its rules are found in the pixels, its words
+come from the OCR layer, and the one PDF table reader reads it in page order with the text pages (so a
+table that runs from text pages onto scanned ones stitches). A page with an OCR text layer of its own is
+no scan here: its glyphs are read like any other page's.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import os
+import time
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from PIL import Image
 
+from crfgen_core.ingest.pdf.page_geometry import PdfChar, Segment
 from crfgen_core.ingest.pdf.pdf_document import OpenPdf
-from crfgen_core.ingest.soa.grid import SoaGrid, SoaReading
+from crfgen_core.ingest.pdf.pixel_rules import pixel_segments
 from crfgen_core.model.protocol import ExtractionWarning
 
-OCR_DPI = 200.0  # table print of 7-9 pt reads well from about this resolution
+OCR_DPI = 300.0  # table print of 6-9 pt reads well from about this resolution
+SCAN_PAGE_COVER = 0.5  # a page without text whose largest picture covers this share is a scanned page
+MAX_OCR_PAGES_ENV = "CRFGEN_MAX_OCR_PAGES"
+DEFAULT_MAX_OCR_PAGES = 30  # a few seconds a page: a fully scanned protocol is not read end to end
+LINE_SHARE = 0.3  # glyphs whose baselines differ by more than this share of the size start a new line
 
 
 class PageImageReader(Protocol):
-    """Reads the SoA grids of one rendered page: `page` is 1-based; the grids come back in reading order
-    (their `page`, `ocr` fields are set by the caller)."""
+    """Reads the words of one page rendered upright as PDF glyphs (y up, in points)."""
 
-    def __call__(self, image: Image.Image, page: int) -> list[SoaGrid]: ...
+    def unavailable(self) -> str | None:
+        """Why the reader cannot run here (e.g. its OCR program is missing), None when it can."""
+        ...
+
+    def read(self, image: Image.Image, width: float, height: float) -> list[PdfChar]: ...
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """A scanned page as OCR read it: glyphs, their plain text, the rules found in its pixels."""
+
+    chars: list[PdfChar]
+    text: str
+    segments: list[Segment]
+    seconds: float
+
+
+@dataclass
+class OcrPages:
+    pages: dict[int, OcrPage] = field(default_factory=dict)  # by 0-based page index
+    warnings: list[ExtractionWarning] = field(default_factory=list)
 
 
 def scanned_pages(pdf: OpenPdf) -> list[int]:
@@ -31,24 +60,68 @@ def scanned_pages(pdf: OpenPdf) -> list[int]:
             if not text.strip() and pdf.picture_cover(index) > 0]
 
 
-def read_scanned_pages(pdf: OpenPdf, pages: list[int], reader: PageImageReader | None) -> SoaReading:
-    """The grids an OCR page reader finds on scanned pages, or a warning naming the pages unread."""
+def max_ocr_pages() -> int:
+    """The most scanned pages one read OCRs (environment CRFGEN_MAX_OCR_PAGES, read when called)."""
+    value = os.environ.get(MAX_OCR_PAGES_ENV, "").strip()
+    try:
+        return max(int(value), 0) if value else DEFAULT_MAX_OCR_PAGES
+    except ValueError:
+        return DEFAULT_MAX_OCR_PAGES
+
+
+def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int | None = None) -> OcrPages:
+    """Given an open PDF and an OCR page reader, return the text layers OCR gives its scanned pages (those
+    a picture covers, up to `limit` of them) and warnings naming every scanned page left unread."""
+    pages = scanned_pages(pdf)
+    result = OcrPages()
     if not pages:
-        return SoaReading()
-    numbers = ", ".join(str(index + 1) for index in pages)
-    if reader is None:
-        return SoaReading(warnings=[ExtractionWarning(
-            code="SOA_PAGES_NOT_READ", page=pages[0] + 1,
-            message=f"pages {numbers} are pictures without a text layer and were not read (no OCR page "
-                    "reader is available): a Schedule of Activities there must be entered by hand")])
-    reading = SoaReading()
-    for index in pages:
-        found = reader(pdf.render(index, OCR_DPI), index + 1)
-        reading.grids.extend(replace(grid, page=index + 1, ocr=True) for grid in found)
-    if reading.grids:
-        read = ", ".join(str(p) for p in sorted({g.page for g in reading.grids if g.page}))
-        reading.warnings.append(ExtractionWarning(
-            code="SOA_FROM_OCR", page=pages[0] + 1,
-            message=f"Schedule of Activities cells on pages {read} were read from pixels by OCR: labels, "
-                    "headers and marks may be misread and need review against the protocol"))
-    return reading
+        return result
+    limit = max_ocr_pages() if limit is None else limit
+    why = "no OCR page reader is available" if reader is None else reader.unavailable()
+    wanted = [] if why else [i for i in pages if pdf.picture_cover(i) >= SCAN_PAGE_COVER][:limit]
+    failed: list[str] = []
+    for index in wanted:
+        assert reader is not None
+        start = time.perf_counter()
+        try:
+            geometry = pdf.rules(index)
+            picture = pdf.render(index, OCR_DPI)
+            chars = reader.read(picture, geometry.width, geometry.height)
+            segments = pixel_segments(picture, geometry.width, geometry.height)
+        except Exception as exc:  # one unreadable page must not lose the others
+            failed.append(f"page {index + 1} ({type(exc).__name__}: {exc})")
+            continue
+        result.pages[index] = OcrPage(chars, _plain_text(chars), segments, time.perf_counter() - start)
+    unread = [i for i in pages if i not in result.pages]
+    if unread:
+        numbers = ", ".join(str(index + 1) for index in unread)
+        if why is None:
+            skipped = len(unread) - len(failed)
+            why = "; ".join([*([f"{skipped} beyond the OCR page limit ({MAX_OCR_PAGES_ENV}={limit}) or "
+                                "too small a picture"] if skipped else []), *failed])
+        result.warnings.append(ExtractionWarning(
+            code="SOA_PAGES_NOT_READ", page=unread[0] + 1,
+            message=f"pages {numbers} are pictures without a text layer and were not read ({why}): a "
+                    "Schedule of Activities there must be entered by hand"))
+    return result
+
+
+def ocr_warning(pages: list[int]) -> ExtractionWarning:
+    """The warning for SoA grids read from pixels on the given 1-based pages."""
+    numbers = ", ".join(str(p) for p in pages)
+    return ExtractionWarning(
+        code="SOA_FROM_OCR", page=pages[0],
+        message=f"Schedule of Activities cells on pages {numbers} were read from pixels by OCR: labels, "
+                "headers and marks may be misread and need review against the protocol")
+
+
+def _plain_text(chars: list[PdfChar]) -> str:
+    """The glyphs (in reading order, as the reader gives them) as lines of text."""
+    text: list[str] = []
+    baseline: float | None = None
+    for char in chars:
+        if baseline is not None and abs(char.origin_y - baseline) > LINE_SHARE * max(char.size, 1.0):
+            text.append("\n")
+        baseline = char.origin_y
+        text.append(char.text)
+    return "".join(text)

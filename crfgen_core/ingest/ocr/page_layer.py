@@ -1,0 +1,263 @@
+"""A scanned PDF page read by tesseract into a text layer: the glyphs a PDF with an OCR text layer would
+carry (each word's box shared evenly by its letters, a written space between words), so the PDF table
+reader reads the page like any scan with a text layer (rules from the pixels, words from the layer).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from crfgen_core.ingest.ocr.tesseract import OcrWord, ocr_words, tesseract_path
+from crfgen_core.ingest.pdf.page_geometry import PdfChar
+
+DEFAULT_OCR_SCALE = 1  # the page is rendered at 300 dpi: table print of 6-9 pt reads well as it is
+DEFAULT_DARK_LEVEL = 160  # grey value below which a pixel is ink
+MIN_RULE_INCHES = 0.25  # an ink run at least this long (and thin) is a rule, not a glyph stroke
+RULE_MARGIN = 1  # pixels erased on each side of a rule, for anti-aliasing
+BAND_INCHES = 1 / 24  # ink filling a square this wide around a pixel is a filled band (shading), no rule
+BAND_SHARE = 0.8
+UNSURE_CONFIDENCE = 50.0  # tesseract's confidence (0-100) under which a word may be turned text misread
+MIN_UNSURE_WORDS = 4
+TURNED_CONFIDENCE = 60.0  # a word read on the turned page must be at least this sure
+SURE_CONFIDENCE = 85.0  # an upright word this sure is no misread turned text
+TURNED_MARGIN = 10.0  # ... and this much surer than the upright reading of the same ink
+NUMBER_TOKEN = re.compile(r"^([-+±~≤≥<>(]?(?:D|Day|V|W|Wk|Week|C|M|P)?)([0-9IlO|S]+)([)%,.;:]?)$")
+DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "S": "5"})
+SIZE_PER_HEIGHT = 1.25  # font size from a word box height (ascender to baseline or descender)
+DESCENDERS = set("gjpqy,;")
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points
+Transform = Callable[[float, float], tuple[float, float]]  # a pixel of the picture OCR read to PDF points
+
+
+@dataclass(frozen=True)
+class TesseractPageReader:
+    """The OCR page reader plugged into the PDF reader: tesseract found on PATH at run time."""
+
+    scale: int = DEFAULT_OCR_SCALE
+
+    def unavailable(self) -> str | None:
+        if tesseract_path() is None:
+            return "the tesseract program is not installed (install the Debian package tesseract-ocr)"
+        return None
+
+    def read(self, image: Image.Image, width: float, height: float) -> list[PdfChar]:
+        return page_text_layer(image, width, height, self.scale)
+
+
+def page_text_layer(image: Image.Image, width: float, height: float, scale: int = DEFAULT_OCR_SCALE
+                    ) -> list[PdfChar]:
+    """Given a page rendered upright and its size in points, return the words tesseract reads on it as
+    PDF glyphs (PDF coordinates, y up), a written space between two words of one line. Header text
+    turned to read upward is read from the page turned a quarter (its glyphs read in direction (0, 1)).
+
+    Raises OcrError when tesseract fails."""
+    grey = erase_rules(image.convert("L"), image.width * 72 / width)
+    points = width / grey.width  # points per pixel of the rendered page
+
+    def upright(x: float, y: float) -> tuple[float, float]:
+        return x * points, height - y * points
+
+    words = [_digits_fixed(w) for w in _read(grey, scale)]
+    placed = [(w, _page_box(w, upright)) for w in words]
+    turned_words: list[tuple[OcrWord, Box]] = []
+    crop = _unsure_region(words, grey.width, grey.height)
+    if crop is not None:
+        left, top, _, bottom = crop
+        crop_height = bottom - top
+
+        def turned(x: float, y: float) -> tuple[float, float]:  # the crop turned clockwise, to the page
+            return upright(left + y, top + crop_height - x)
+
+        quarter = grey.crop(crop).rotate(-90, expand=True)
+        turned_words = [(w, _page_box(w, turned)) for w in map(_digits_fixed, _read(quarter, scale))]
+        placed, turned_words = _better_reading(placed, turned_words)
+        chars = _chars([w for w, _ in placed], upright, (1, 0))
+        return chars + _chars([w for w, _ in turned_words], turned, (0, 1))
+    return _chars(words, upright, (1, 0))
+
+
+def _read(grey: Image.Image, scale: int) -> list[OcrWord]:
+    """Tesseract's words in a picture, boxes in the picture's pixels (read enlarged `scale` times)."""
+    if scale > 1:
+        grey = grey.resize((grey.width * scale, grey.height * scale), Image.Resampling.BICUBIC)
+    buffer = io.BytesIO()
+    grey.save(buffer, format="PNG")
+    words = ocr_words(buffer.getvalue())
+    if scale == 1:
+        return words
+    return [replace(w, left=w.left // scale, top=w.top // scale, width=max(w.width // scale, 1),
+                    height=max(w.height // scale, 1)) for w in words]
+
+
+def _unsure_region(words: list[OcrWord], width: int, height: int) -> tuple[int, int, int, int] | None:
+    """The box around the densest band of words tesseract is unsure of (turned header text reads as short
+    gibberish, side by side), or None when no band holds enough of them to be turned text."""
+    unsure = sorted((w for w in words if w.confidence < UNSURE_CONFIDENCE), key=lambda w: w.top)
+    if len(unsure) < MIN_UNSURE_WORDS:
+        return None
+    gap = 2 * sorted(w.height for w in unsure)[len(unsure) // 2]
+    bands: list[list[OcrWord]] = []
+    for word in unsure:
+        if bands and word.top <= max(w.top + w.height for w in bands[-1]) + gap:
+            bands[-1].append(word)
+        else:
+            bands.append([word])
+    band = max(bands, key=len)
+    if len(band) < MIN_UNSURE_WORDS:
+        return None
+    margin = max(max(w.height for w in band), 4)
+    left = max(min(w.left for w in band) - margin, 0)
+    top = max(min(w.top for w in band) - margin, 0)
+    right = min(max(w.left + w.width for w in band) + margin, width)
+    bottom = min(max(w.top + w.height for w in band) + margin, height)
+    return left, top, right, bottom
+
+
+def _better_reading(upright: list[tuple[OcrWord, Box]], turned: list[tuple[OcrWord, Box]]
+                    ) -> tuple[list[tuple[OcrWord, Box]], list[tuple[OcrWord, Box]]]:
+    """Where a turned line and upright words cover the same ink, the reading tesseract is surer of. A
+    turned line must be sure and hold two letters or digits (a lone mark reads the same either way up)."""
+    lines: dict[tuple[int, int, int], list[tuple[OcrWord, Box]]] = {}
+    for item in turned:
+        lines.setdefault(item[0].line, []).append(item)
+    kept: list[tuple[OcrWord, Box]] = []
+    beaten: set[int] = set()
+    for members in lines.values():
+        words = [(w, box) for w, box in members if w.confidence >= UNSURE_CONFIDENCE / 2]
+        if sum(ch.isalnum() for w, _ in words for ch in w.text) < 2:
+            continue
+        sureness = sum(w.confidence for w, _ in words) / len(words)
+        rivals = {k for k, (_, other) in enumerate(upright) for _, box in words if _overlap(box, other)}
+        # a sure upright word of two letters or more is real text beside the turned line: both stay
+        rivals -= {k for k in rivals if upright[k][0].confidence >= SURE_CONFIDENCE
+                   and sum(ch.isalnum() for ch in upright[k][0].text) >= 2}
+        rival_sureness = sum(upright[k][0].confidence for k in rivals) / len(rivals) if rivals else 0.0
+        if sureness >= TURNED_CONFIDENCE and sureness > rival_sureness + TURNED_MARGIN:
+            kept.extend(words)
+            beaten.update(rivals)
+    return [item for k, item in enumerate(upright) if k not in beaten], kept
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Whether the centre of one box lies inside the other."""
+    def inside(box: Box, other: Box) -> bool:
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return other[0] <= x <= other[2] and other[1] <= y <= other[3]
+    return inside(a, b) or inside(b, a)
+
+
+def _page_box(word: OcrWord, to_page: Transform) -> Box:
+    ax, ay = to_page(word.left, word.top)
+    bx, by = to_page(word.left + word.width, word.top + word.height)
+    return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def _digits_fixed(word: OcrWord) -> OcrWord:
+    """Letters tesseract reads for digits inside a number or a visit code ("DI" -> "D1", "DIS" -> "D15",
+    "-l" -> "-1", "1O" -> "10"): only in tokens that are a number once read so."""
+    match = NUMBER_TOKEN.match(word.text)
+    if match is None:
+        return word
+    prefix, body, rest = match.group(1), match.group(2), match.group(3)
+    fixed = body.translate(DIGIT_LOOKALIKES)
+    if fixed == body or not (prefix or any(ch.isdigit() for ch in body)):
+        return word
+    return replace(word, text=prefix + fixed + rest)
+
+
+def _chars(words: list[OcrWord], to_page: Transform, direction: tuple[int, int]) -> list[PdfChar]:
+    """Words (boxes in the pixels of the picture OCR read) as PDF glyphs, a written space between two
+    words of one line; `to_page` maps a picture pixel to PDF points."""
+    chars: list[PdfChar] = []
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    for line in lines.values():
+        line.sort(key=lambda w: w.left)
+        size = _line_size(line)
+        for number, word in enumerate(line):
+            if number:
+                before = line[number - 1]
+                x = (before.left + before.width + word.left) / 2
+                chars.append(_glyph(" ", x, x, _baseline(word) - size * 0.7, _baseline(word), size, to_page,
+                                    direction))
+            step = word.width / len(word.text)
+            for k, letter in enumerate(word.text):
+                chars.append(_glyph(letter, word.left + k * step, word.left + (k + 1) * step, word.top,
+                                    _baseline(word), size, to_page, direction))
+    return chars
+
+
+def _glyph(text: str, x0: float, x1: float, top: float, baseline: float, size: float, to_page: Transform,
+           direction: tuple[int, int]) -> PdfChar:
+    ax, ay = to_page(x0, top)
+    bx, by = to_page(x1, baseline)
+    ox, oy = to_page(x0, baseline)
+    (ux, uy), (vx, vy) = to_page(0.0, 0.0), to_page(1.0, 0.0)
+    scale = abs(vx - ux) + abs(vy - uy)  # points per pixel
+    return PdfChar(text, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by), ox, oy, size * scale,
+                   (direction[0], direction[1]))
+
+
+def _line_size(line: list[OcrWord]) -> float:
+    """The font size of a text line in pixels: its tallest word box scaled from ink height to em."""
+    tallest = max(w.height for w in line)
+    return tallest * SIZE_PER_HEIGHT / (1.2 if any(set(w.text) & DESCENDERS for w in line) else 1.0)
+
+
+def _baseline(word: OcrWord) -> float:
+    """The baseline of a word in pixels from the top: its box bottom, less the descender when it has one."""
+    bottom = word.top + word.height
+    return bottom - word.height * 0.2 if set(word.text) & DESCENDERS else bottom
+
+
+def erase_rules(grey: Image.Image, dpi: float) -> Image.Image:
+    """The picture with its long horizontal and vertical ink runs (table rules) painted white: tesseract
+    reads a rule beside a word or a mark as a letter (|, l, I, _) and glues neighbouring cells. Filled
+    bands (a dark header with light print, a redaction box) are left as they are."""
+    pixels = np.asarray(grey)
+    ink = pixels < DEFAULT_DARK_LEVEL
+    length = max(int(MIN_RULE_INCHES * dpi), 8)
+    rules = _in_long_run(ink, length) | _in_long_run(ink.T, length).T
+    rules &= ~_in_band(ink, int(BAND_INCHES * dpi))
+    if not rules.any():
+        return grey
+    grown = rules.copy()
+    for shift in range(1, RULE_MARGIN + 1):  # the anti-aliased fringe of each rule
+        grown[shift:, :] |= rules[:-shift, :]
+        grown[:-shift, :] |= rules[shift:, :]
+        grown[:, shift:] |= rules[:, :-shift]
+        grown[:, :-shift] |= rules[:, shift:]
+    clean = pixels.copy()
+    clean[grown] = 255
+    return Image.fromarray(clean)
+
+
+def _in_long_run(ink: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
+    """Pixels that belong to a horizontal run of ink at least `length` long."""
+    width = ink.shape[1]
+    positions = np.arange(width)
+    start = np.maximum.accumulate(np.where(ink, -1, positions), axis=1) + 1  # first pixel of the run
+    end_r = np.minimum.accumulate(np.where(ink, width, positions)[:, ::-1], axis=1)[:, ::-1]  # after run
+    result: npt.NDArray[np.bool_] = ink & ((end_r - start) >= length)
+    return result
+
+
+def _in_band(ink: npt.NDArray[np.bool_], half: int) -> npt.NDArray[np.bool_]:
+    """Pixels whose surrounding square (2 * half + 1 wide) is mostly ink."""
+    if half < 1:
+        return np.zeros_like(ink)
+    padded = np.pad(ink.astype(np.int32), half + 1)
+    total = padded.cumsum(0).cumsum(1)
+    side = 2 * half + 1
+    window = (total[side:, side:] - total[:-side, side:] - total[side:, :-side] + total[:-side, :-side])
+    result: npt.NDArray[np.bool_] = window[: ink.shape[0], : ink.shape[1]] >= BAND_SHARE * side * side
+    return result
