@@ -18,21 +18,33 @@ from crfgen_core.ingest.ocr.tesseract import OcrWord, ocr_words, tesseract_path
 from crfgen_core.ingest.pdf.page_geometry import PdfChar
 
 DEFAULT_OCR_SCALE = 1  # the page is rendered at 300 dpi: table print of 6-9 pt reads well as it is
-DEFAULT_DARK_LEVEL = 160  # grey value below which a pixel is ink
-MIN_RULE_INCHES = 0.25  # an ink run at least this long (and thin) is a rule, not a glyph stroke
-RULE_MARGIN = 1  # pixels erased on each side of a rule, for anti-aliasing
+INK_LEVEL = 128  # grey value below which a pixel of the whitened picture is print
+RULE_DARK_LEVEL = 160  # grey value below which a pixel may be part of a rule
+MIN_RULE_INCHES = 0.5  # an ink run this long (and thin) is a rule; serif print on its baseline is shorter
+CROSSING_SHARE = 0.8  # a column rule cuts a word when it crosses this share of the word's height
+RULE_MARGIN = 2  # pixels erased on each side of a rule, for its anti-aliased fringe
 BAND_INCHES = 1 / 24  # ink filling a square this wide around a pixel is a filled band (shading), no rule
 BAND_SHARE = 0.8
+SHADING_LEVEL = 215  # grey at or above this is shading or paper, not print
 UNSURE_CONFIDENCE = 50.0  # tesseract's confidence (0-100) under which a word may be turned text misread
 MIN_UNSURE_WORDS = 4
-TURNED_CONFIDENCE = 60.0  # a word read on the turned page must be at least this sure
+TURNED_CONFIDENCE = 80.0  # a word read on the turned page must be at least this sure
 SURE_CONFIDENCE = 85.0  # an upright word this sure is no misread turned text
 TURNED_MARGIN = 10.0  # ... and this much surer than the upright reading of the same ink
-NUMBER_TOKEN = re.compile(r"^([-+±~≤≥<>(]?(?:D|Day|V|W|Wk|Week|C|M|P)?)([0-9IlO|S]+)([)%,.;:]?)$")
-DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "S": "5"})
+NUMBER_TOKEN = re.compile(r"^([-+±~≤≥<>(]?(?:D|Day|V|W|Wk|Week|C|M|P)?)([0-9IlO|Ss!]+)([)%,.;:]?)$")
+DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "O": "0", "S": "5", "s": "5"})
+SIGNED_ONE = re.compile(r"(?<=[-+±])[Il|](?![A-Za-z])|(?<=[0-9])[Il|](?=[0-9])")  # "-l" in "-21to-l"
+SPECKS = set(".,'`·:;‘’")
+SPECK_SHARE = 0.5
+MARK_LOOKALIKES = set("XxKk")
+CHECK_LOOKALIKES = frozenset({"v", "vv", "Vv", "vV", "√"})
+DISC_LOOKALIKES = set("e@©®°oO0*•·")
+DISC_INK_SHARE = 0.55  # a filled disc covers about 0.7 of its box, a letter under 0.45
+GLYPH_ASPECT = 1.3  # a word box no wider than this times its height holds a single glyph
 SIZE_PER_HEIGHT = 1.25  # font size from a word box height (ascender to baseline or descender)
 DESCENDERS = set("gjpqy,;")
 
+Ink = npt.NDArray[np.bool_]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in PDF points
 Transform = Callable[[float, float], tuple[float, float]]  # a pixel of the picture OCR read to PDF points
 
@@ -59,13 +71,16 @@ def page_text_layer(image: Image.Image, width: float, height: float, scale: int 
     turned to read upward is read from the page turned a quarter (its glyphs read in direction (0, 1)).
 
     Raises OcrError when tesseract fails."""
-    grey = erase_rules(image.convert("L"), image.width * 72 / width)
+    erased, vertical = erase_rules(image.convert("L"), image.width * 72 / width)
+    grey = whiten_shading(erased)
     points = width / grey.width  # points per pixel of the rendered page
 
     def upright(x: float, y: float) -> tuple[float, float]:
         return x * points, height - y * points
 
-    words = [_digits_fixed(w) for w in _read(grey, scale)]
+    ink = np.asarray(grey) < INK_LEVEL
+    words = [_digits_fixed(_one_mark(piece, ink)) for word in _without_specks(_read(grey, scale))
+             for piece in split_at_rules(word, vertical)]
     placed = [(w, _page_box(w, upright)) for w in words]
     turned_words: list[tuple[OcrWord, Box]] = []
     crop = _unsure_region(words, grey.width, grey.height)
@@ -160,15 +175,44 @@ def _page_box(word: OcrWord, to_page: Transform) -> Box:
     return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
+def _without_specks(words: list[OcrWord]) -> list[OcrWord]:
+    """Words without the dots tesseract reads on their own (the dot of an i read on a line above, a
+    speck of the scan): punctuation only, far smaller than the page's words."""
+    if not words:
+        return words
+    typical = sorted(w.height for w in words)[len(words) // 2]
+    return [w for w in words if not (set(w.text) <= SPECKS and w.height < SPECK_SHARE * typical)]
+
+
+def _one_mark(word: OcrWord, ink: Ink) -> OcrWord:
+    """A tick read as letters, in a box one glyph wide: a serif X read "Xx", "KX" or "XxX" is an X; a
+    filled disc read "e", "@" or "©" is a bullet (its box is mostly ink, a letter's is not); a check mark
+    read "v" or "Vv" is a check."""
+    text = word.text
+    if len(text) > 3 or word.width > GLYPH_ASPECT * word.height:
+        return word
+    if len(text) > 1 and set(text) <= MARK_LOOKALIKES and "X" in text.upper():
+        return replace(word, text="X" if "X" in text else "x")
+    if text in CHECK_LOOKALIKES:
+        return replace(word, text="✓")
+    box = ink[word.top: word.top + word.height, word.left: word.left + word.width]
+    square = 1 / GLYPH_ASPECT <= word.width / max(word.height, 1) <= GLYPH_ASPECT
+    if set(text) <= DISC_LOOKALIKES and square and box.size and float(box.mean()) >= DISC_INK_SHARE:
+        return replace(word, text="●")
+    return word
+
+
 def _digits_fixed(word: OcrWord) -> OcrWord:
     """Letters tesseract reads for digits inside a number or a visit code ("DI" -> "D1", "DIS" -> "D15",
-    "-l" -> "-1", "1O" -> "10"): only in tokens that are a number once read so."""
+    "-l" -> "-1", "1O" -> "10", "!" -> "1"): only in tokens that are a number once read so, and a one
+    after a sign or between digits inside a longer token ("-21to-l")."""
     match = NUMBER_TOKEN.match(word.text)
     if match is None:
-        return word
+        fixed_text = SIGNED_ONE.sub("1", word.text)
+        return word if fixed_text == word.text else replace(word, text=fixed_text)
     prefix, body, rest = match.group(1), match.group(2), match.group(3)
     fixed = body.translate(DIGIT_LOOKALIKES)
-    if fixed == body or not (prefix or any(ch.isdigit() for ch in body)):
+    if fixed == body or not (prefix or any(ch.isdigit() for ch in body) or body == "!"):
         return word
     return replace(word, text=prefix + fixed + rest)
 
@@ -219,17 +263,18 @@ def _baseline(word: OcrWord) -> float:
     return bottom - word.height * 0.2 if set(word.text) & DESCENDERS else bottom
 
 
-def erase_rules(grey: Image.Image, dpi: float) -> Image.Image:
-    """The picture with its long horizontal and vertical ink runs (table rules) painted white: tesseract
-    reads a rule beside a word or a mark as a letter (|, l, I, _) and glues neighbouring cells. Filled
-    bands (a dark header with light print, a redaction box) are left as they are."""
+def erase_rules(grey: Image.Image, dpi: float) -> tuple[Image.Image, Ink]:
+    """The picture with its long horizontal and vertical ink runs (table rules) painted white (tesseract
+    reads a rule beside a word or a mark as a letter: |, l, I, _), and the mask of its vertical rules.
+    Filled bands (a dark header with light print, a redaction box) are left as they are."""
     pixels = np.asarray(grey)
-    ink = pixels < DEFAULT_DARK_LEVEL
+    ink = pixels < RULE_DARK_LEVEL
     length = max(int(MIN_RULE_INCHES * dpi), 8)
-    rules = _in_long_run(ink, length) | _in_long_run(ink.T, length).T
-    rules &= ~_in_band(ink, int(BAND_INCHES * dpi))
+    band = _in_band(ink, int(BAND_INCHES * dpi))
+    vertical = _in_long_run(ink.T, length).T & ~band
+    rules = (_in_long_run(ink, length) & ~band) | vertical
     if not rules.any():
-        return grey
+        return grey, vertical
     grown = rules.copy()
     for shift in range(1, RULE_MARGIN + 1):  # the anti-aliased fringe of each rule
         grown[shift:, :] |= rules[:-shift, :]
@@ -238,7 +283,42 @@ def erase_rules(grey: Image.Image, dpi: float) -> Image.Image:
         grown[:, :-shift] |= rules[:, shift:]
     clean = pixels.copy()
     clean[grown] = 255
-    return Image.fromarray(clean)
+    return Image.fromarray(clean), vertical
+
+
+def split_at_rules(word: OcrWord, vertical: Ink) -> list[OcrWord]:
+    """A word cut where an erased column rule crosses its box: with the rule gone, tesseract reads the
+    texts of neighbouring cells as one word ("V10P11")."""
+    region = vertical[word.top: word.top + word.height, word.left + 1: word.left + word.width - 1]
+    if region.size == 0 or not region.any() or len(word.text) < 2:
+        return [word]
+    columns = np.flatnonzero(region.sum(axis=0) >= CROSSING_SHARE * word.height) + word.left + 1
+    if columns.size == 0:
+        return [word]
+    cuts: list[float] = []
+    for x in columns.tolist():
+        if cuts and x - cuts[-1] <= 2 * RULE_MARGIN + 1:
+            continue
+        cuts.append(float(x))
+    step = word.width / len(word.text)
+    pieces: list[OcrWord] = []
+    start = 0
+    for cut in [*cuts, float(word.left + word.width)]:
+        end = min(max(round((cut - word.left) / step), start), len(word.text))
+        if end > start:
+            left = word.left + round(start * step)
+            pieces.append(replace(word, text=word.text[start:end], left=left,
+                                  width=max(round(end * step) - round(start * step), 1)))
+        start = end
+    return pieces or [word]
+
+
+def whiten_shading(grey: Image.Image) -> Image.Image:
+    """Light cell shading (and scanner grey paper) turned white, darker print stretched: tesseract's
+    global threshold reads shaded cells as rows of letters ("ee", "BB") otherwise."""
+    pixels = np.asarray(grey).astype(np.float32)
+    stretched = np.clip(pixels * (255.0 / SHADING_LEVEL), 0, 255).astype(np.uint8)
+    return Image.fromarray(stretched)
 
 
 def _in_long_run(ink: npt.NDArray[np.bool_], length: int) -> npt.NDArray[np.bool_]:
