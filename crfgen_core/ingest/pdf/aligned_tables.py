@@ -37,6 +37,7 @@ SECOND_COLUMN_SLACK = 15.0  # pt: right-aligned references ("9.5", "Section 9.2"
 ON_CENTRE_SHARE = 0.2  # of the column pitch: a header this close to a column's centre heads that column
 LINE_PITCH = 1.2  # font sizes: the usual distance of two lines of one paragraph
 ROW_GAP = 1.4  # font sizes: lines closer than this (top to top) belong to one row
+OVERLAP_SHARE = 0.1  # font sizes: lines overlapping more than this stand in one row
 MAX_LINE_GAP = 2.6  # line pitches: a wider vertical gap ends the table (or its header)
 
 
@@ -311,12 +312,26 @@ def _row_groups(lines: list[Line], centres: list[float], left: float, right: flo
         used = [{_slot(p.centre, left, right, bounds) for p in line.phrases if p.centre >= left}
                 - {len(centres) + 1} for line in group]
         crowded = any(a & b for a, b in itertools.combinations(used, 2))
-        for part in ([[line] for line in group] if crowded else [group]):
+        for part in (_bands(group) if crowded else [group]):
             if result and _wraps(result[-1], part, left):
                 result[-1].extend(part)  # a label wrapped onto a line of its own, set without padding
             else:
                 result.append(part)
     return result
+
+
+def _bands(group: list[Line]) -> list[list[Line]]:
+    """A crowded row group cut where no line reaches across from one line to the next: lines chained by
+    a line that overlaps both (a cell centred beside a wrapped one) stay one row."""
+    bands: list[list[Line]] = []
+    reach = float("-inf")
+    for line in group:
+        if bands and line.top < reach - OVERLAP_SHARE * line.size:
+            bands[-1].append(line)
+        else:
+            bands.append([line])
+        reach = max(reach, line.bottom) if len(bands[-1]) > 1 else line.bottom
+    return bands
 
 
 def _wraps(previous: list[Line], part: list[Line], left: float) -> bool:

@@ -119,11 +119,20 @@ def glyph_lines(chars: list[FrameChar]) -> list[list[FrameChar]]:
     overlaps a raised marker's), baselines are not; superscripts and subscripts join their line."""
     lines: list[tuple[float, float, list[FrameChar]]] = []  # baseline, size of the line's largest glyph
     for char in sorted(chars, key=lambda c: (c.text == " ", -c.size, c.baseline)):
-        for baseline, size, members in lines:
-            if abs(char.baseline - baseline) <= SAME_LINE_SHARE * size:
-                members.append(char)
-                break
+        near = [members for baseline, size, members in lines
+                if abs(char.baseline - baseline) <= SAME_LINE_SHARE * size]
+        if len(near) > 1:
+            # a raised marker between two lines (a label's second line, a mark centred beside it) goes
+            # with the glyphs it stands beside
+            near.sort(key=lambda members: _horizontal_distance(char, members))
+        if near:
+            near[0].append(char)
         else:
             lines.append((char.baseline, char.size, [char]))
     lines.sort(key=lambda item: item[0])
     return [members for _, _, members in lines]
+
+
+def _horizontal_distance(char: FrameChar, members: list[FrameChar]) -> float:
+    """How far a glyph stands from the nearest of a line's glyphs, left to right (0 when they overlap)."""
+    return min(max(0.0, char.x0 - m.x1, m.x0 - char.x1) for m in members)

@@ -51,3 +51,45 @@ def test_table_without_column_rules_is_read_by_alignment(tmp_path: Path, horizon
     assert marked == {(row, f"V{column + 1}") for row in range(ROWS)
                       for column, mark in enumerate(_marks(row)) if mark}
     assert [(f.marker, f.text) for f in schedule.legend] == [("X", "performed at this visit")]
+
+
+def _centred_pdf(path: Path) -> Path:
+    """Booktabs table whose cells are centred vertically in rows of two lines: a wrapped last header
+    ("Post-treatment / Follow-up") beside one-line headers, a two-line reference beside marks, and a mark
+    carrying a raised footnote digit that stands between the label's two lines."""
+    styles = getSampleStyleSheet()
+    small = styles["Normal"].clone("small", fontSize=9, leading=10.8, alignment=1)
+
+    def para(text: str) -> Paragraph:
+        return Paragraph(text, small)
+
+    header = [["Visit", para("Protocol Section"), "Screening", "Baseline", "Week 4",
+               para("Post-treatment Follow-up")]]
+    body = []
+    for row in range(8):
+        marks = _marks(row)[:4]
+        if row == 3:
+            marks = ["", "x", "x<super>2</super>", "x<super>2</super>"]
+        reference = para(f"Appendix {row + 1}") if row % 2 else f"7.{row}"
+        body.append([f"Assessment {row:02d}", reference, *[para(m) if m else "" for m in marks]])
+    table = Table(header + body, colWidths=[180, 50, 80, 80, 80, 75])
+    table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                               ("LINEABOVE", (0, 0), (-1, 0), 1, colors.black),
+                               ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                               ("LINEBELOW", (0, -1), (-1, -1), 1, colors.black)]))
+    SimpleDocTemplate(str(path), pagesize=landscape(letter)).build(
+        [Paragraph("Schedule of Activities", styles["Heading2"]), table, Spacer(1, 6),
+         Paragraph("<super>2</super> Fasting for at least 8 hours.", styles["Normal"])])
+    return path
+
+
+def test_cells_centred_beside_wrapped_ones_stay_in_their_row(tmp_path: Path) -> None:
+    schedules, _ = read_schedules(_centred_pdf(tmp_path / "centred.pdf"))
+    [schedule] = schedules
+    assert [v.headers[-1] for v in schedule.visits] == ["Screening", "Baseline", "Week 4",
+                                                        "Post-treatment Follow-up"]
+    assert [a.label for a in schedule.activities] == [f"Assessment {row:02d}" for row in range(8)]
+    row3 = next(a.id for a in schedule.activities if a.label == "Assessment 03")
+    cells = {(c.visit, c.text, tuple(c.footnotes)) for c in schedule.cells if c.activity == row3}
+    assert cells == {("V2", "x", ()), ("V3", "x", ("2",)), ("V4", "x", ("2",))}
