@@ -34,10 +34,12 @@ MIN_COLUMN_TICKS = 2  # a column is seen in at least this many rows (else a stra
 MAX_HEADER_LINES = 8
 MIN_SECOND_COLUMN_LINES = 3  # lines with a second label-side phrase at one x: a column of its own
 SECOND_COLUMN_SLACK = 15.0  # pt: right-aligned references ("9.5", "Section 9.2") start this close
+ON_GRID_SHARE = 0.75  # of the column pitch: a header this far from every column heads a column of its own
 ON_CENTRE_SHARE = 0.2  # of the column pitch: a header this close to a column's centre heads that column
 LINE_PITCH = 1.2  # font sizes: the usual distance of two lines of one paragraph
 ROW_GAP = 1.4  # font sizes: lines closer than this (top to top) belong to one row
-OVERLAP_SHARE = 0.1  # font sizes: lines overlapping more than this stand in one row
+OVERLAP_SHARE = 0.1  # font sizes: body lines overlapping more than this stand in one row
+WRAP_PITCH = 1.35  # font sizes: words of one column this close (top to top) are one cell's text wrapped
 MAX_LINE_GAP = 2.6  # line pitches: a wider vertical gap ends the table (or its header)
 
 
@@ -93,6 +95,9 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
     tables: list[AlignedTable] = []
     start = 0
     while start < len(tick_rows):
+        if _legend_line(lines[tick_rows[start]], True):
+            start += 1  # a legend line defining codes starts no table
+            continue
         first, last = _body_span(lines, tick_rows, start, pitch)
         members = [k for k in tick_rows if first <= k <= last]
         seen = MIN_COLUMN_TICKS if len(members) > MIN_COLUMN_TICKS else 1  # a short last part
@@ -138,8 +143,20 @@ def _header_columns(header: list[Line], centres: list[float], ticks: list[float]
     if not centres:  # ticks too scattered to stack: the header names the columns they stand under
         under = sum(1 for x in ticks if any(abs(x - b) <= 2 * slack for b in best))
         return best if len(best) >= 2 and under >= MIN_TICKS_UNDER_HEADER else None
-    extra = [x for x in best if all(abs(c - x) > 2 * slack for c in centres)]
-    if not extra or not any(any(abs(c - x) <= 2 * slack for x in best) for c in centres):
+    if not any(any(abs(c - x) <= 2 * slack for x in best) for c in centres):
+        best = []  # the fullest header line stands over none of the tick columns: it names no columns
+    # the usual column pitch, from the tick columns and the columns the fullest line names
+    merged = _columns([*centres, *best], 2 * slack, 1)
+    pitch = statistics.median(b - a for a, b in itertools.pairwise(merged)) if len(merged) > 1 else 0.0
+    extra: list[float] = []
+    # headers standing a column pitch from every column (not group headers centred between two), the
+    # fullest line's first, then those on lines of their own (centred beside wrapped ones)
+    others = [p.centre for line in header for p in line.phrases if not vocab.is_non_visit_column(p.text)]
+    for x in [*best, *others]:
+        known = [*centres, *extra]
+        if start < x <= max(merged) + 2 * slack and all(abs(c - x) >= ON_GRID_SHARE * pitch for c in known):
+            extra.append(x)
+    if not extra:
         return None
     return sorted([*centres, *extra])
 
@@ -200,15 +217,19 @@ def _body_span(lines: list[Line], tick_rows: list[int], start: int, pitch: float
     first = last = tick_rows[start]
     k = last + 1
     while k < len(lines) and lines[k].top - lines[k - 1].top <= MAX_LINE_GAP * pitch:
-        text = " ".join(p.text for p in lines[k].phrases)
-        code_first = soa_vocabulary().is_tick(lines[k].phrases[0].text) if lines[k].phrases else False
-        legend = LEGEND_START.match(text) or OTHER_ENTRY.match(text)
-        if legend and (k not in tick_rows or code_first):  # "X = performed" defines a tick
+        if _legend_line(lines[k], k in tick_rows):
             break  # the legend under the table
         if k in tick_rows:
             last = k
         k += 1
     return first, last
+
+
+def _legend_line(line: Line, ticked: bool) -> bool:
+    """Whether a line is a footnote or a code's definition ("X = performed": a tick, but no table row)."""
+    text = " ".join(p.text for p in line.phrases)
+    code_first = soa_vocabulary().is_tick(line.phrases[0].text) if line.phrases else False
+    return bool(LEGEND_START.match(text) or OTHER_ENTRY.match(text)) and (not ticked or code_first)
 
 
 def _header_lines(lines: list[Line], first: int, pitch: float) -> int:
@@ -250,7 +271,7 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
         return max(0, sum(1 for start in starts if start <= (phrase.x0 if x is None else x) + 1.0) - 1)
 
     rows: list[list[GridCell]] = []
-    for group in _row_groups(header, centres, left, right, bounds):
+    for group in _row_groups(header, centres, left, right, bounds, header=True):
         parts = []
         for line in group:
             row = [GridCell() for _ in range(width)]
@@ -298,9 +319,10 @@ def _label_column_starts(body: list[Line], left: float) -> list[float]:
 
 
 def _row_groups(lines: list[Line], centres: list[float], left: float, right: float,
-                bounds: list[float]) -> list[list[Line]]:
+                bounds: list[float], header: bool = False) -> list[list[Line]]:
     """Lines gathered into table rows: a gap wider than ROW_GAP font sizes starts a row. A gathered row
-    with two lines writing in the same tick column was several rows set without padding: one per line."""
+    with two lines writing in the same tick column was several rows set without padding: one per line.
+    In the `header`, a line naming no column is the corner label wrapped, not a header row."""
     groups: list[list[Line]] = []
     for line in lines:
         if groups and line.top - groups[-1][-1].top <= ROW_GAP * max(line.size, groups[-1][-1].size):
@@ -312,25 +334,41 @@ def _row_groups(lines: list[Line], centres: list[float], left: float, right: flo
         used = [{_slot(p.centre, left, right, bounds) for p in line.phrases if p.centre >= left}
                 - {len(centres) + 1} for line in group]
         crowded = any(a & b for a, b in itertools.combinations(used, 2))
-        for part in (_bands(group) if crowded else [group]):
-            if result and _wraps(result[-1], part, left):
+        parts = _bands(group, centres, left, right, bounds, header) if crowded else [group]
+        for number, part in enumerate(parts):
+            label_only = not any(p.centre >= left for line in part for p in line.phrases)
+            if result and (_wraps(result[-1], part, left) or (header and number and label_only)):
                 result[-1].extend(part)  # a label wrapped onto a line of its own, set without padding
             else:
                 result.append(part)
     return result
 
 
-def _bands(group: list[Line]) -> list[list[Line]]:
-    """A crowded row group cut where no line reaches across from one line to the next: lines chained by
-    a line that overlaps both (a cell centred beside a wrapped one) stay one row."""
+def _bands(group: list[Line], centres: list[float], left: float, right: float,
+           bounds: list[float], header: bool) -> list[list[Line]]:
+    """A crowded row group cut into one row per line, except where two lines write words (not marks) in
+    the same column a line pitch apart: that is one cell's text wrapped, and the lines from the first to
+    the second (a cell centred beside it) stay one row. In the body, lines that overlap (a mark centred
+    beside a wrapped label) are one row too; in the header such a line is a cell merged over two rows."""
+    vocab = soa_vocabulary()
+    words = [{_slot(p.centre, left, right, bounds) for p in line.phrases
+              if p.centre >= left and not vocab.is_tick(p.text) and not _is_dash(p.text)} for line in group]
+    joined = [False] * len(group)  # line k is joined to line k - 1
+    for a, b in itertools.combinations(range(len(group)), 2):
+        if words[a] & words[b] and group[b].top - group[a].top <= WRAP_PITCH * group[a].size:
+            for k in range(a + 1, b + 1):
+                joined[k] = True
+    if not header:
+        reach = float("-inf")
+        for k, line in enumerate(group):
+            joined[k] = joined[k] or line.top < reach - OVERLAP_SHARE * line.size
+            reach = max(reach, line.bottom) if joined[k] else line.bottom
     bands: list[list[Line]] = []
-    reach = float("-inf")
-    for line in group:
-        if bands and line.top < reach - OVERLAP_SHARE * line.size:
+    for line, join in zip(group, joined, strict=True):
+        if join and bands:
             bands[-1].append(line)
         else:
             bands.append([line])
-        reach = max(reach, line.bottom) if len(bands[-1]) > 1 else line.bottom
     return bands
 
 
@@ -398,6 +436,7 @@ def _header_spans(phrases: list[Phrase], centres: list[float], left: float, righ
             start = [k + 1 for k, x in enumerate(centres) if phrase.x0 - 1 <= x <= phrase.x1 + 1]
             if not start:
                 start = [_slot(phrase.centre, left, right, bounds)]
+                start = _border_columns(phrase.centre, centres, bounds) or start
         starts.append(start)
         for k in start:
             claimed.setdefault(k, number)
@@ -408,12 +447,24 @@ def _header_spans(phrases: list[Phrase], centres: list[float], left: float, righ
         # a phrase sitting on one column's centre is that column's header, however free its neighbours
         on_one = (low == high and 1 <= low <= len(centres)
                   and abs(phrase.centre - centres[low - 1]) <= ON_CENTRE_SHARE * pitch)
+        # nor does it reach past the middle between it and the next phrase of its line
+        floor = (phrases[number - 1].x1 + phrase.x0) / 2 if number else float("-inf")
+        ceiling = (phrase.x1 + phrases[number + 1].x0) / 2 if number + 1 < len(phrases) else float("inf")
         if low >= 1 and high <= len(centres) and not on_one:
             while (low - 1 >= 1 and high + 1 <= len(centres)
-                   and claimed.get(low - 1, number) == number and claimed.get(high + 1, number) == number):
+                   and claimed.get(low - 1, number) == number and claimed.get(high + 1, number) == number
+                   and centres[low - 2] > floor and centres[high] < ceiling):
                 low, high = low - 1, high + 1
         spans.append(list(range(low, high + 1)))
     return spans
+
+
+def _border_columns(x: float, centres: list[float], bounds: list[float]) -> list[int]:
+    """The two grid columns a header centred on their border stands over (a group header), if any."""
+    for k, bound in enumerate(bounds):
+        if abs(bound - x) <= ON_CENTRE_SHARE * (centres[k + 1] - centres[k]):
+            return [k + 1, k + 2]
+    return []
 
 
 def _outer_bounds(centres: list[float]) -> tuple[float, float]:

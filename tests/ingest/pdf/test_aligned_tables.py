@@ -93,3 +93,36 @@ def test_cells_centred_beside_wrapped_ones_stay_in_their_row(tmp_path: Path) -> 
     row3 = next(a.id for a in schedule.activities if a.label == "Assessment 03")
     cells = {(c.visit, c.text, tuple(c.footnotes)) for c in schedule.cells if c.activity == row3}
     assert cells == {("V2", "x", ()), ("V3", "x", ("2",)), ("V4", "x", ("2",))}
+
+
+def _spanned_header_pdf(path: Path) -> Path:
+    """No rules: a wrapped corner label, a visit header merged over both header rows (centred on a line of
+    its own) above a column with a single mark, a group header centred between the two columns it spans,
+    and a legend line that defines the mark."""
+    styles = getSampleStyleSheet()
+    small = styles["Normal"].clone("small", fontSize=9, leading=10.8)
+    header = [[Paragraph("Assessments / Procedures", small), "Screening", "Day -1", "Day 1", "", "Day 2"],
+              ["", "Days -21 to -2", "", "Predose", "0.5 h", "24 h"]]
+    body = [[f"Assessment {row:02d}", *_marks(row)] for row in range(10)]
+    for row in body:
+        row[2] = "X" if row[0] == "Assessment 04" else ""  # the only mark of the Day -1 column
+    table = Table(header + body, colWidths=[90, 80, 60, 60, 60, 60])
+    table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("ALIGN", (1, 0), (-1, -1), "CENTER"), ("SPAN", (3, 0), (4, 0)),
+                               ("SPAN", (2, 0), (2, 1)), ("SPAN", (0, 0), (0, 1))]))
+    SimpleDocTemplate(str(path), pagesize=letter).build(
+        [Paragraph("Schedule of Activities", styles["Heading2"]), table, Spacer(1, 6),
+         Paragraph("X = performed at this visit", styles["Normal"])])
+    return path
+
+
+def test_header_on_a_line_of_its_own_heads_a_column_and_group_headers_do_not(tmp_path: Path) -> None:
+    schedules, _ = read_schedules(_spanned_header_pdf(tmp_path / "spanned.pdf"))
+    [schedule] = schedules
+    assert [v.headers for v in schedule.visits] == [
+        ["Screening", "Days -21 to -2"], ["Day -1"], ["Day 1", "Predose"], ["Day 1", "0.5 h"],
+        ["Day 2", "24 h"]]
+    assert [a.label for a in schedule.activities] == [f"Assessment {row:02d}" for row in range(10)]
+    day_minus_1 = schedule.visits[1].id
+    assert [a.label for c in schedule.cells for a in schedule.activities
+            if c.visit == day_minus_1 and c.activity == a.id] == ["Assessment 04"]
