@@ -21,6 +21,7 @@ from crfgen_core.ingest.pdf.ruled_tables import (
     find_ruled_tables,
 )
 from crfgen_core.ingest.pdf.scanned_pages import OcrPage, PageImageReader, ocr_scanned_pages, ocr_warning
+from crfgen_core.ingest.pdf.stacked_rows import split_stacked_rows
 from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
@@ -294,7 +295,7 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
             for k in range(c, c_end):
                 copy = i > r or k > c
                 grid[i][k] = GridCell(content.text, content.markers, span_copy=copy)
-    return grid
+    return split_stacked_rows(grid, buckets, columns, borders, written_spaces)
 
 
 def _column_parts(buckets: dict[tuple[int, int], list[FrameChar]], rows: range, columns: range,

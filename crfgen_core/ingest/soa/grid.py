@@ -10,11 +10,14 @@ from crfgen_core.model.protocol import ExtractionWarning
 @dataclass(frozen=True)
 class GridCell:
     """One cell. `markers` are footnote markers already taken apart by the reader (superscripts);
-    `span_copy` is True when the text is a copy of a cell merged across from the left (or from above)."""
+    `span_copy` is True when the text is a copy of a cell merged across from the left (or from above);
+    `activity` is True on a label the reader knows names an activity even where its row has no marks (a
+    line of several activities stacked in one ruled row), never a section row."""
 
     text: str = ""
     markers: tuple[str, ...] = ()
     span_copy: bool = False
+    activity: bool = False
 
 
 @dataclass(frozen=True)

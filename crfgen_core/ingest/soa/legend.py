@@ -53,9 +53,14 @@ def read_legend(lines: list[LegendLine], markers: set[str] | None, codes: set[st
     previous: LegendLine | None = None
     for line in lines:
         found = _code_entries(line.text, codes)
+        if found and current is not None and _continues(line, previous, entry_x):
+            # an entry wrapped onto this line before the next entry starts ("Early / Termination; RT = ...")
+            rest = _text_before_entries(line.text, codes)
+            if rest:
+                current[key] += " " + rest
         if found:
             legend.codes.update((k, v) for k, v in found.items() if k not in legend.codes)
-            current, key = (legend.codes, next(reversed(found))) if len(found) == 1 else (None, "")
+            current, key = legend.codes, next(reversed(found))  # the line's last entry may wrap on
             entry_x = line.x0
         else:
             marker, text = _footnote_entry(line, markers)
@@ -101,6 +106,18 @@ def _code_entries(text: str, codes: set[str]) -> dict[str, str]:
         if match and match.group("code") in codes:
             found[match.group("code")] = match.group("t").strip().rstrip(".,")
     return found
+
+
+def _text_before_entries(text: str, codes: set[str]) -> str:
+    """The text of a line before its first code definition (the end of an entry from the line above)."""
+    parts = re.split(r"[;]\s*|\s{3,}", text)
+    before: list[str] = []
+    for part in parts:
+        match = CODE_ENTRY.match(part)
+        if match and match.group("code") in codes:
+            break
+        before.append(part)
+    return "; ".join(before).strip().rstrip(".,;")
 
 
 def grid_codes(rows: list[list[GridCell]]) -> set[str]:

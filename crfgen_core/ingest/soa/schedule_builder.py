@@ -58,7 +58,7 @@ def _to_schedule(draft: ScheduleDraft, schedule_id: str) -> Schedule:
     cells: list[ScheduleCell] = []
     group: str | None = None
     for row_index, draft_activity in enumerate(draft.activities):
-        if not draft_activity.values:
+        if not draft_activity.values and not draft_activity.activity:
             group = draft_activity.label  # a section row: groups the rows below
             continue
         activity = Activity(

@@ -27,6 +27,7 @@ class DraftActivity:
     markers: tuple[str, ...]
     outer_label: str
     values: dict[int, GridCell] = field(default_factory=dict)  # visit index -> cell
+    activity: bool = False  # an activity even without marks (never a section row)
 
 
 @dataclass
@@ -190,7 +191,7 @@ def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) 
     draft.segment = columns
     _remember_grid(draft, table, columns)
     for row in table.rows:
-        activity = DraftActivity(row.label, row.label_markers, row.outer_label)
+        activity = DraftActivity(row.label, row.label_markers, row.outer_label, activity=row.activity)
         for index, value in zip(columns, row.values, strict=False):
             if value.text:
                 activity.values[index] = value
@@ -238,11 +239,12 @@ def _append_columns(draft: ScheduleDraft, table: LaidOutTable) -> None:
             match = next((i for i in range(len(draft.activities))
                           if i not in used and normalise(draft.activities[i].label) == key), None)
         if match is None:
-            activity = DraftActivity(row.label, row.label_markers, row.outer_label)
+            activity = DraftActivity(row.label, row.label_markers, row.outer_label, activity=row.activity)
             draft.activities.append(activity)
             match = len(draft.activities) - 1
         else:
             cursor = match + 1
+            draft.activities[match].activity = draft.activities[match].activity or row.activity
         used.add(match)
         for index, value in zip(draft.segment, row.values, strict=False):
             if value.text:

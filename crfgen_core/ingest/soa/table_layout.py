@@ -17,7 +17,7 @@ CROSS_REFERENCE = re.compile(rf"\s*[(\[]\s*{_REF_ITEM}(?:\s*[,;&]\s*(?:and\s+)?{
                              re.IGNORECASE)
 REFERENCE_ONLY = re.compile(rf"^\s*{_REF_ITEM}(?:\s*[,;&/]\s*(?:and\s+)?{_REF_ITEM})*\s*$", re.IGNORECASE)
 POINTER_SHARE = 0.6  # share of a label-side column's cells that are bare references for it to be a pointer
-BARE_NUMBER = re.compile(r"^[-−–]?\d+(?:\.\d+)?(?:\s*(?:to|-|−|–)\s*[-−–]?\d+(?:\.\d+)?)?$")
+BARE_NUMBER = re.compile(r"^[-−–]?(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:to|-|−|–)\s*[-−–]?\d+(?:\.\d+)?)?$")
 MAX_ROW_NAME_WORDS = 3
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
 
@@ -28,6 +28,7 @@ class BodyRow:
     label_markers: tuple[str, ...]
     outer_label: str  # text of a label column left of the label (a row group), if any
     values: list[GridCell]  # one per visit column; empty text = nothing scheduled
+    activity: bool = False  # an activity even without marks (never a section row)
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,14 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         texts: list[str] = []
         named: list[str] = []
         markers: list[str] = []
+        last_stub = ""
         for row, stub in zip(header_rows, stubs, strict=True):
             cell = row[j]
-            if cell.text and (not texts or texts[-1] != cell.text):
+            # a text repeated below is a merged cell's copy, unless each row names its own unit
+            # ("Visit 8" over "Week 8")
+            own = bool(stub) and stub != last_stub and not cell.span_copy
+            if cell.text and (not texts or texts[-1] != cell.text or own):
+                last_stub = stub
                 texts.append(cell.text)
                 # a bare number under a row name ("Week" | 2) keeps the name: "Week 2"
                 named.append(f"{stub} {cell.text}" if stub and BARE_NUMBER.match(cell.text) else cell.text)
@@ -128,7 +134,7 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         if all(not v.text or (v.span_copy and v.text == label.text) for v in values):
             values = [GridCell() for _ in values]  # a section row: its label merged across (part of) the row
         body_rows.append(BodyRow(strip_cross_reference(label.text), label.markers,
-                                 strip_cross_reference(outer), values))
+                                 strip_cross_reference(outer), values, label.activity))
     return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid,
                         header_rows=[[c.text for c in r] for r in header_rows], first_visit=first_visit,
                         visit_columns=visit_columns, other_columns=other_columns, header_names=names)
@@ -140,7 +146,8 @@ def _row_name(row: list[GridCell], first_visit: int, vocab: SoaVocabulary) -> st
     name = names[-1] if names else ""
     if not name or len(name.split()) > MAX_ROW_NAME_WORDS:
         return ""
-    return vocab.row_unit_of(name) or ""
+    # a name set in spaced capitals is read with a gap inside a word ("WEE K")
+    return vocab.row_unit_of(name) or vocab.row_unit_of(name.replace(" ", "")) or ""
 
 
 def _pointer_columns(header_rows: list[list[GridCell]], body: list[list[GridCell]], first_visit: int,
@@ -239,4 +246,4 @@ def _split_marker(cell: GridCell) -> GridCell:
 def _continue_row(row: BodyRow, values: list[GridCell]) -> BodyRow:
     """A body row without a label continues the row above (a cell split by a page-internal rule)."""
     merged = [old if old.text else new for old, new in zip(row.values, values, strict=True)]
-    return BodyRow(row.label, row.label_markers, row.outer_label, merged)
+    return BodyRow(row.label, row.label_markers, row.outer_label, merged, row.activity)

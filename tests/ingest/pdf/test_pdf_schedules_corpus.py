@@ -29,7 +29,22 @@ def test_lzzt_schedule_split_over_pages_53_54_is_one_schedule(corpus_dir: Path) 
     # the header row's name ("VISIT") is kept with the bare numbers under it
     assert labels[:5] == [f"VISIT {n}" for n in range(1, 6)] and labels[-2:] == ["ET", "RT"]
     assert len(labels) == 15
-    assert schedule.visits[0].headers == ["VISIT 1", "-2"]
+    # each header row's name goes with its numbers, on the continuation page too (names set in spaced
+    # capitals), and a week equal to its visit number is not taken for a merged cell's copy
+    assert schedule.visits[0].headers == ["VISIT 1", "WEEK -2"]
+    assert schedule.visits[1].headers == ["VISIT 2", "WEEK -.3"]
+    assert schedule.visits[7].headers == ["VISIT 8", "WEEK 8"]
+    assert schedule.visits[8].headers == ["VISIT 9", "WEEK 12"]
+    # the three lines of one ruled row are three activities, the marks with the first
+    labels = [a.label for a in schedule.activities]
+    at = labels.index("Study drug record")
+    assert labels[at:at + 3] == ["Study drug record", "Medications dispensed", "Medications returned"]
+    assert not any(c.activity == schedule.activities[at + 1].id for c in schedule.cells)
+    assert schedule.activities[at + 3].group is None  # a line without marks is no section row
+    # a wrapped label stays one activity
+    assert "CT Scan (if not within last year and patient passes all other screens)" in labels
+    # a code's meaning wrapped onto the next legend line
+    assert {f.marker: f.text for f in schedule.legend}["ET"] == "Early Termination"
     activities = {a.label: a for a in schedule.activities}
     assert 25 <= len(activities) <= 32
     assert {"Informed consent", "ADAS-Cog", "Adverse events", "TTS Acceptability Survey"} <= set(activities)

@@ -95,3 +95,28 @@ def test_header_row_names_stay_with_bare_numbers() -> None:
             _row("Consent", "X", "", "", ""), _row("ECG", "X", "X", "", "X")]
     [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
     assert schedule.visits[0].headers == ["Visit 1", "Week -2"]  # the unit of the row name, not all of it
+
+
+def test_row_names_in_spaced_capitals_and_a_week_equal_to_its_visit_number() -> None:
+    rows = [_row("VISI T", "1", "2", "8", "9"), _row("WEE K", "-2", "-.3", "8", "12"),
+            _row("Consent", "X", "", "", ""), _row("ECG", "X", "X", "X", "X")]
+    [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
+    assert [v.headers for v in schedule.visits] == [["VISIT 1", "WEEK -2"], ["VISIT 2", "WEEK -.3"],
+                                                    ["VISIT 8", "WEEK 8"], ["VISIT 9", "WEEK 12"]]
+
+
+def test_a_merged_header_copied_down_is_kept_once() -> None:
+    rows = [_row("Period", "Screening", "Treatment", "Treatment", "Follow-up"),
+            [GridCell(""), GridCell("Screening", span_copy=True), *_row("Day 1", "Week 2", "Week 4")],
+            _row("Consent", "X", "", "", ""), _row("ECG", "X", "X", "X", "X")]
+    [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
+    assert schedule.visits[0].headers == ["Screening"]
+
+
+def test_a_label_known_as_an_activity_is_no_section_row_without_marks() -> None:
+    rows = [_row("Procedure", *VISITS), _row("Study drug record", "", "X", "X", ""),
+            [GridCell("Medications dispensed", activity=True), *_row("", "", "", "")],
+            _row("Safety", "", "", "", ""), _row("ECG", "X", "X", "", "X")]
+    [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
+    assert [(a.label, a.group) for a in schedule.activities] == [
+        ("Study drug record", None), ("Medications dispensed", None), ("ECG", "Safety")]

@@ -18,3 +18,11 @@ def test_word_paragraphs_are_whole_entries() -> None:
     lines = [LegendLine("Refer to the manual.", ("a",)), LegendLine("b Isatuximab samples."),
              LegendLine("Abbreviations: SOI = start of infusion")]
     assert read_legend(lines, {"a"}, set()).footnotes == {"a": "Refer to the manual."}
+
+
+def test_a_code_meaning_wrapped_before_the_next_entry_is_kept_whole() -> None:
+    lines = [LegendLine("Abbreviations: CT = computed tomography; ET = Early", (), 10, 100, 8),
+             LegendLine("Termination; RT = Retrieval", (), 20, 109, 8),
+             LegendLine("X = Performed at this visit.", (), 10, 118, 8)]
+    legend = read_legend(lines, set(), {"X", "ET", "RT"})
+    assert legend.codes == {"ET": "Early Termination", "RT": "Retrieval", "X": "Performed at this visit"}
