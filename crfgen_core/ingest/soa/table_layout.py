@@ -170,12 +170,14 @@ def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaV
     a header row fills (nearly) every column."""
     for i in range(1, first_tick_row):
         label = rows[i][0]
-        if not label.text or label.span_copy or vocab.is_visit_like(label.text):
+        if not label.text or label.span_copy:
             continue
         if not any(c.text for r in rows[:i] for c in r[1:]):
             continue
         if all(c.span_copy and c.text == label.text for c in rows[i][1:]):
-            return i  # a section row drawn across the table
+            return i  # a section row drawn across the table, even one named like a period ("Screening")
+        if vocab.is_visit_like(label.text):
+            continue
         cells = [c for c in rows[i][1:] if c.text and not c.span_copy]
         if cells and all(vocab.is_empty(c.text) for c in cells):
             return i  # a row of dashes: scheduled nowhere, a body row all the same

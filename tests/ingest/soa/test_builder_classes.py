@@ -120,3 +120,13 @@ def test_a_label_known_as_an_activity_is_no_section_row_without_marks() -> None:
     [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
     assert [(a.label, a.group) for a in schedule.activities] == [
         ("Study drug record", None), ("Medications dispensed", None), ("ECG", "Safety")]
+
+
+def test_a_section_row_named_like_a_period_ends_the_header() -> None:
+    rows = [_row("Visit", "1", "2", "3", "4"), _row("Week", "-2", "0", "4", "8"),
+            _merged("Screening and eligibility", 5), _row("Consent", "X", "", "", ""),
+            _row("ECG", "X", "X", "", "X")]
+    [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
+    assert schedule.visits[0].headers == ["Visit 1", "Week -2"]
+    assert [(a.label, a.group) for a in schedule.activities] == [
+        ("Consent", "Screening and eligibility"), ("ECG", "Screening and eligibility")]
