@@ -1,8 +1,9 @@
 """Several activities stacked in one ruled row: the label cell holds two or more lines, each starting a
-name of its own (no lower-case or bracket start, no bracket left open), each broken on purpose (the next
-line's first word would have fit on it) or set at the pitch of the table's one-line rows, and every mark
-of the row stands level with one of the lines. Such a row is one row per line, each line with the marks
-level with it. A label wrapped because it is long, or marks centred between the lines, keep it whole.
+name of its own (no lower-case or bracket start, no bracket left open), broken on purpose (the next line's
+first word would have fit on it; or, in a table without padding, set at the pitch of its one-line rows
+with a line stopping well short of the cell's edge), and every mark of the row stands level with one of
+the lines. Such a row is one row per line, each line with the marks level with it. A label wrapped
+because it is long, or marks centred between the lines, keep the row whole.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 WORD_GAP_SHARE = 0.3  # font sizes: a wider gap between glyphs separates two words
 SPACE_SHARE = 0.25  # font sizes: the width of the space a wrapped word would have needed
 LEVEL_SHARE = 0.3  # font sizes: a mark whose middle is this close to a line's middle stands level with it
+SHORT_SHARE = 0.75  # of the text area: a line ending before this was broken on purpose
 ROW_PITCH_SLACK = 0.15  # share: a row this close to n single-line rows tall holds n rows' lines
 BRACKETS = {"(": ")", "[": "]"}
 
@@ -41,8 +43,9 @@ def split_stacked_rows(grid: list[list[GridCell]], buckets: Slots, columns: list
         merged = any(c.span_copy for c in row) or any(c.span_copy and c.text for c in below[:1])
         lines = _label_lines(buckets.get((r, 0), []))
         if lines is not None and not _deliberate(lines, columns[0], columns[1]) and not (
-                pitch and abs(heights[r] / len(lines) - pitch) <= ROW_PITCH_SLACK * pitch):
-            lines = None  # wrapped, and set closer than separate rows would be
+                pitch and abs(heights[r] / len(lines) - pitch) <= ROW_PITCH_SLACK * pitch
+                and _short(lines, columns[0], columns[1])):
+            lines = None  # wrapped: lines filling the cell, or set closer than separate rows would be
         ticked = any(vocab.is_tick(c.text) for c in row[1:])
         parts = None if merged or not ticked or lines is None else _level_parts(buckets, r, len(row), lines)
         if lines is None or parts is None:
@@ -89,6 +92,16 @@ def _deliberate(lines: list[list[FrameChar]], cell_left: float, cell_right: floa
         if end + needed > cell_right - padding:
             return False  # the word did not fit: the label may have wrapped
     return True
+
+
+def _short(lines: list[list[FrameChar]], cell_left: float, cell_right: float) -> bool:
+    """Whether a line above the last stops well short of the cell's text area: a label wraps only where
+    the next word does not fit, so its lines fill the cell nearly to the edge; a line ending a quarter of
+    the cell earlier was broken on purpose."""
+    start = min(g.x0 for line in lines for g in line if g.text.strip())
+    area = cell_right - (start - cell_left) - start
+    ends = [max(g.x1 for g in line if g.text.strip()) for line in lines[:-1]]
+    return area > 0 and any(end - start <= SHORT_SHARE * area for end in ends)
 
 
 def _first_word(line: list[FrameChar]) -> list[FrameChar]:

@@ -49,3 +49,32 @@ def test_stacked_activities_are_split_and_wrapped_labels_are_not(tmp_path: Path)
     assert marks["Study drug record"] == ["V2", "V3", "V4"]
     assert marks["Medications dispensed"] == marks["Medications returned"] == []
     assert marks["Exploratory Biomarker Blood Sample Collection"] == ["V1", "V3"]
+
+
+def _tight_pdf(path: Path) -> Path:
+    """A table without cell padding: lines of a two-line label stand at the pitch of one-line rows."""
+    styles = getSampleStyleSheet()
+    cell = styles["Normal"].clone("tight", fontSize=9, leading=10)
+    rows: list[list[object]] = [["Procedure", *VISITS],
+                                ["Informed consent", "X", "", "", ""],
+                                [Paragraph("Drug record<br/>Medications dispensed", cell), "", "X", "X", ""],
+                                [Paragraph("Subject Admission to Clinical Research Unit", cell),
+                                 "X", "", "", ""],
+                                ["Adverse events", "", "X", "X", "X"]]
+    table = Table(rows, colWidths=[105, 60, 60, 60, 60])
+    table.setStyle(TableStyle([("FONTSIZE", (0, 0), (-1, -1), 9), ("LEADING", (0, 0), (-1, -1), 10),
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                               ("ALIGN", (1, 0), (-1, -1), "CENTER")]))
+    SimpleDocTemplate(str(path), pagesize=landscape(letter)).build(
+        [Paragraph("Schedule of Activities", styles["Heading2"]), table])
+    return path
+
+
+def test_without_padding_short_lines_are_stacked_and_full_lines_wrapped(tmp_path: Path) -> None:
+    schedules, _ = read_schedules(_tight_pdf(tmp_path / "tight.pdf"))
+    [schedule] = schedules
+    assert [a.label for a in schedule.activities] == [
+        "Informed consent", "Drug record", "Medications dispensed",
+        "Subject Admission to Clinical Research Unit", "Adverse events"]
