@@ -125,7 +125,9 @@ class VisitEntry:
     @property
     def timing(self) -> str:
         """Day, window, repetition and contact in one line ('Week 2, ±3 days; repeats: Every 9 Weeks')."""
-        parts = [p for p in (self.day, self.window) if p]
+        # a name built from the SoA header ('Visit 1 (Week -2)') already states its day
+        day = self.day if self.day and self.day.casefold() not in self.name.casefold() else None
+        parts = [p for p in (day, self.window) if p]
         extra = [
             *([f"repeats: {self.repeat_rule}"] if self.repeat_rule else []),
             *([f"{self.contact} contact"] if self.contact != "visit" else []),

@@ -19,7 +19,7 @@ from crfgen_core.model.design import (
 )
 from crfgen_core.render.acrf_html import acrf_html
 from crfgen_core.render.acrf_pdf import write_acrf_pdf
-from crfgen_core.render.crf_layout import build_layout, item_annotation
+from crfgen_core.render.crf_layout import VisitEntry, build_layout, item_annotation
 from crfgen_core.render.errors import MissingCodelistError
 
 
@@ -295,3 +295,10 @@ def test_a_word_wider_than_its_column_is_broken_not_run_off_the_page(tmp_path: P
         assert float(line["x1"]) <= right_margin + 1, line["text"]  # type: ignore[arg-type]
     cover = "".join(str(line["text"]) for line in pages[0])
     assert cover.count("RUNTOGETHER") >= 16  # in the heading and the Title row, nothing lost
+
+
+def test_a_visit_named_with_its_day_does_not_repeat_it() -> None:
+    named = VisitEntry(oid="SE.V1", name="Visit 1 (Week -2)", form_oids=(), day="Week -2", window="±3 days")
+    assert named.timing == "±3 days"
+    bare = VisitEntry(oid="SE.V2", name="Visit 2", form_oids=(), day="Week 0")
+    assert bare.timing == "Week 0"
