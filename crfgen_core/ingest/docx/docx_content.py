@@ -23,6 +23,19 @@ _HEADING_STYLE = re.compile(r"heading\s*(\d)\b", re.I)
 _PICTURE_TAGS = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
 _VML = "{urn:schemas-microsoft-com:vml}"
 _IMAGE_REFERENCES = ((qn("a:blip"), qn("r:embed")), (f"{_VML}imagedata", qn("r:id")))
+_DRAWING_FRAMES = (qn("wp:inline"), qn("wp:anchor"))
+EMU_PER_POINT = 12700
+_VML_LENGTH = re.compile(r"\b(width|height)\s*:\s*([0-9.]+)\s*(pt|in|px)?", re.I)
+_VML_POINTS = {"pt": 1.0, "in": 72.0, "px": 0.75, "": 0.75}
+
+
+@dataclass(frozen=True)
+class DocxPicture:
+    """A picture drawn in a paragraph: the image part's bytes and the size it is shown at in points
+    (None when the document does not say)."""
+
+    data: bytes
+    size: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,7 @@ class DocxParagraph:
     heading_level: int | None = None
     list_label: ListLabel | None = None
     has_picture: bool = False
-    pictures: tuple[bytes, ...] = ()  # image bytes of the pictures drawn in it, in order (for OCR)
+    pictures: tuple[DocxPicture, ...] = ()  # the pictures drawn in it, in order (for OCR)
     lead: tuple[str, ...] = ()  # superscript markers before any other text (a footnote's "ᵃ Fasting")
 
 
@@ -140,7 +153,7 @@ class _BodyReader:
             heading_level=_heading_level([p.pPr, *chain], style_name),
             list_label=label,
             has_picture=has_picture,
-            pictures=_picture_bytes(paragraph) if has_picture else (),
+            pictures=_pictures(paragraph) if has_picture else (),
         )
 
     def _table(self, table: Table, nested: bool) -> None:
@@ -192,16 +205,39 @@ def _lead_markers(p: etree._Element) -> tuple[tuple[str, ...], str]:
     return (), " ".join(paragraph_text(p).split())
 
 
-def _picture_bytes(paragraph: Paragraph) -> tuple[bytes, ...]:
-    """The bytes of the image parts a paragraph draws (DrawingML blips, VML image data)."""
+def _pictures(paragraph: Paragraph) -> tuple[DocxPicture, ...]:
+    """The image parts a paragraph draws (DrawingML blips, VML image data) with their shown sizes."""
     related = paragraph.part.related_parts
-    blobs: list[bytes] = []
+    found: list[DocxPicture] = []
     for tag, attribute in _IMAGE_REFERENCES:
         for element in paragraph._p.iter(tag):
             part = related.get(element.get(attribute, ""))
             if part is not None:
-                blobs.append(part.blob)
-    return tuple(blobs)
+                found.append(DocxPicture(part.blob, _shown_size(element)))
+    return tuple(found)
+
+
+def _shown_size(element: etree._Element) -> tuple[float, float] | None:
+    """The size in points a picture is shown at: the extent of its drawing frame (DrawingML) or the
+    width and height in its shape's style (VML)."""
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _DRAWING_FRAMES:
+            extent = ancestor.find(qn("wp:extent"))
+            if extent is None:
+                return None
+            try:
+                cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+            except ValueError:
+                return None
+            return (cx / EMU_PER_POINT, cy / EMU_PER_POINT) if cx > 0 and cy > 0 else None
+        if ancestor.tag == f"{_VML}shape":
+            lengths = {name.lower(): float(value) * _VML_POINTS[(unit or "").lower()]
+                       for name, value, unit in _VML_LENGTH.findall(ancestor.get("style", ""))
+                       if value.replace(".", "", 1).isdigit()}
+            if lengths.get("width") and lengths.get("height"):
+                return lengths["width"], lengths["height"]
+            return None
+    return None
 
 
 def _numbering_root(document: Document) -> etree._Element | None:

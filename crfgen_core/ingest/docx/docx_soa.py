@@ -2,13 +2,14 @@
 apart), titled by the caption or heading above it, with the footnote legend from the paragraphs below.
 Which grid is a schedule, and how parts are stitched, is decided by crfgen_core.ingest.soa (as for PDF).
 
-A section whose heading names the SoA and that holds pictures instead of a table is read by OCR.
+A section whose heading names the SoA and that holds pictures instead of a table is read by OCR, each
+picture as a scanned PDF page is (crfgen_core.ingest.ocr.image_schedules).
 """
 
 from __future__ import annotations
 
 from crfgen_core.ingest.docx.docx_content import DocxContent, DocxParagraph, DocxTable
-from crfgen_core.ingest.ocr.image_schedules import read_image_grids
+from crfgen_core.ingest.ocr.image_schedules import Picture, read_image_grids
 from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
@@ -77,14 +78,14 @@ def _picture_grids(content: DocxContent) -> SoaReading:
         if not (isinstance(block, DocxParagraph) and block.heading_level
                 and soa_vocabulary().is_title(block.text)):
             continue
-        pictures: list[bytes] = []
+        pictures: list[Picture] = []
         has_picture = False
         for following in blocks[index + 1:]:
             if isinstance(following, DocxParagraph):
                 if following.heading_level is not None and following.heading_level <= block.heading_level:
                     break
                 has_picture = has_picture or following.has_picture
-                pictures.extend(following.pictures)
+                pictures.extend((picture.data, picture.size) for picture in following.pictures)
         if has_picture:
             found = read_image_grids(pictures, where=f"the section '{block.text}'", title=block.text)
             reading.grids.extend(found.grids)

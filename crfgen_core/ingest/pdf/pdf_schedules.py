@@ -122,13 +122,7 @@ def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(
     """The grids of one page; `ocr` is the text layer OCR gave a scanned page (its glyphs and rules)."""
     geometry = pdf.rules(index)
     if ocr is not None:
-        geometry = PageGeometry(geometry.width, geometry.height, [], ocr.segments)
-        tables = _upright_tables(geometry, ocr.text)
-        if tables is None:
-            return []
-        geometry = PageGeometry(geometry.width, geometry.height, ocr.chars, ocr.segments)
-        grids = _geometry_grids(geometry, tables, index, True, furniture, carried)
-        return [replace(grid, ocr=True) for grid in grids]
+        return picture_grids(ocr, geometry.width, geometry.height, index + 1, furniture, carried)
     scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.picture_cover(index) >= SCAN_COVER
     if scanned and pdf.texts[index].strip():
         # a scanned page with an OCR text layer: the rules are pixels, the glyphs are the layer's
@@ -142,6 +136,20 @@ def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(
         chars_read = [c for c in chars_read if not c.generated]
     geometry = PageGeometry(geometry.width, geometry.height, chars_read, geometry.segments)
     return _geometry_grids(geometry, tables, index, scanned, furniture, carried)
+
+
+def picture_grids(ocr: OcrPage, width: float, height: float, page: int | None,
+                  furniture: frozenset[str] = frozenset(), carried: list[list[float]] | None = None
+                  ) -> list[SoaGrid]:
+    """Given the text layer OCR read in a scanned page or a picture (`width` x `height` points), return
+    its grids marked as read by OCR; `page` is the 1-based page, None for a picture in a DOCX."""
+    geometry = PageGeometry(width, height, [], ocr.segments)
+    tables = _upright_tables(geometry, ocr.text)
+    if tables is None:
+        return []
+    geometry = PageGeometry(width, height, ocr.chars, ocr.segments)
+    grids = _geometry_grids(geometry, tables, (page or 1) - 1, True, furniture, carried)
+    return [replace(grid, ocr=True, page=page) for grid in grids]
 
 
 def _upright_tables(geometry: PageGeometry, text: str) -> list[RuledTable] | None:

@@ -82,16 +82,13 @@ def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int |
     failed: list[str] = []
     for index in wanted:
         assert reader is not None
-        start = time.perf_counter()
         try:
             geometry = pdf.rules(index)
-            picture = pdf.render(index, OCR_DPI)
-            chars = reader.read(picture, geometry.width, geometry.height)
-            segments = pixel_segments(picture, geometry.width, geometry.height)
+            result.pages[index] = read_picture(reader, pdf.render(index, OCR_DPI), geometry.width,
+                                               geometry.height)
         except Exception as exc:  # one unreadable page must not lose the others
             failed.append(f"page {index + 1} ({type(exc).__name__}: {exc})")
             continue
-        result.pages[index] = OcrPage(chars, _plain_text(chars), segments, time.perf_counter() - start)
     unread = [i for i in pages if i not in result.pages]
     if unread:
         numbers = ", ".join(str(index + 1) for index in unread)
@@ -104,6 +101,15 @@ def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int |
             message=f"pages {numbers} are pictures without a text layer and were not read ({why}): a "
                     "Schedule of Activities there must be entered by hand"))
     return result
+
+
+def read_picture(reader: PageImageReader, picture: Image.Image, width: float, height: float) -> OcrPage:
+    """Given a page (or a picture shown at `width` x `height` points) rendered at about OCR_DPI, return
+    the text layer OCR reads in it and the rules found in its pixels: what the PDF table reader reads."""
+    start = time.perf_counter()
+    chars = reader.read(picture, width, height)
+    segments = pixel_segments(picture, width, height)
+    return OcrPage(chars, _plain_text(chars), segments, time.perf_counter() - start)
 
 
 def ocr_warning(pages: list[int]) -> ExtractionWarning:

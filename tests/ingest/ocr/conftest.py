@@ -22,8 +22,9 @@ COLUMN_WIDTHS = [300, 160, 160, 160]
 ROW_HEIGHT = 48
 MARGIN = 20
 
-def draw_soa_png() -> bytes:
-    """A ruled table: "Treatment" merged over Day 1 and Day 8 (no rule between them), marks as X."""
+def draw_soa_png(ruled: bool = True) -> bytes:
+    """A ruled table: "Treatment" merged over Day 1 and Day 8 (no rule between them), marks as X;
+    without rules when `ruled` is False (columns by alignment only)."""
     font = ImageFont.load_default(size=24)
     rows = [*HEADER, *[[label, *marks] for label, marks in BODY]]
     width = sum(COLUMN_WIDTHS) + 2 * MARGIN
@@ -32,9 +33,9 @@ def draw_soa_png() -> bytes:
     draw = ImageDraw.Draw(image)
     xs = [MARGIN + sum(COLUMN_WIDTHS[:k]) for k in range(len(COLUMN_WIDTHS) + 1)]
     ys = [MARGIN + ROW_HEIGHT * k for k in range(len(rows) + 1)]
-    for y in ys:
+    for y in ys if ruled else ():
         draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
-    for k, x in enumerate(xs):
+    for k, x in enumerate(xs if ruled else ()):
         top = ys[1] if k == 2 else ys[0]  # the "Treatment" header cell spans columns 1 and 2
         draw.line([(x, top), (x, ys[-1])], fill=0, width=2)
     for r, row in enumerate(rows):
@@ -49,13 +50,13 @@ def draw_soa_png() -> bytes:
     return buffer.getvalue()
 
 
-def build_picture_soa_docx(path: Path) -> Path:
-    """A DOCX whose SoA section holds the drawn table as a picture, no Word table."""
+def build_picture_soa_docx(path: Path, ruled: bool = True) -> Path:
+    """A DOCX whose SoA section holds the drawn table as a picture (6 inches wide), no Word table."""
     document = docx.Document()
     document.add_heading("Introduction", level=1)
     document.add_paragraph("The study runs for four weeks.")
     document.add_heading("Schedule of Activities", level=1)
-    document.add_picture(io.BytesIO(draw_soa_png()), width=Inches(6))
+    document.add_picture(io.BytesIO(draw_soa_png(ruled)), width=Inches(6))
     document.add_heading("Study Population", level=1)
     document.add_paragraph("Adults with the condition.")
     document.save(str(path))
@@ -70,3 +71,8 @@ def soa_png() -> bytes:
 @pytest.fixture
 def picture_soa_docx(tmp_path: Path) -> Path:
     return build_picture_soa_docx(tmp_path / "picture_soa.docx")
+
+
+@pytest.fixture
+def unruled_picture_soa_docx(tmp_path: Path) -> Path:
+    return build_picture_soa_docx(tmp_path / "unruled_picture_soa.docx", ruled=False)
