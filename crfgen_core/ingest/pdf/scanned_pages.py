@@ -19,6 +19,7 @@ from PIL import Image
 from crfgen_core.ingest.pdf.page_geometry import PdfChar, Segment
 from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.ingest.pdf.pixel_rules import pixel_segments
+from crfgen_core.ingest.pdf.scan_background import whitened_paper
 from crfgen_core.model.protocol import ExtractionWarning
 
 OCR_DPI = 300.0  # table print of 6-9 pt reads well from about this resolution
@@ -105,8 +106,10 @@ def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int |
 
 def read_picture(reader: PageImageReader, picture: Image.Image, width: float, height: float) -> OcrPage:
     """Given a page (or a picture shown at `width` x `height` points) rendered at about OCR_DPI, return
-    the text layer OCR reads in it and the rules found in its pixels: what the PDF table reader reads."""
+    the text layer OCR reads in it and the rules found in its pixels: what the PDF table reader reads.
+    Shading is whitened first, so a grey band is neither read as ink nor as rules."""
     start = time.perf_counter()
+    picture = whitened_paper(picture, picture.width * 72 / width)
     chars = reader.read(picture, width, height)
     segments = pixel_segments(picture, width, height)
     return OcrPage(chars, _plain_text(chars), segments, time.perf_counter() - start)
