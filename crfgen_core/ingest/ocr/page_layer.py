@@ -14,18 +14,24 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from crfgen_core.ingest.ocr.tesseract import OcrWord, ocr_words, tesseract_path
+from crfgen_core.ingest.ocr.tesseract import DEFAULT_PAGE_SEGMENTATION, OcrWord, ocr_words, tesseract_path
 from crfgen_core.ingest.pdf.page_geometry import PdfChar
 
 DEFAULT_OCR_SCALE = 1  # the page is rendered at 300 dpi: table print of 6-9 pt reads well as it is
 INK_LEVEL = 128  # grey value below which a pixel of the whitened picture is print
 RULE_DARK_LEVEL = 160  # grey value below which a pixel may be part of a rule
 MIN_RULE_INCHES = 0.5  # an ink run this long (and thin) is a rule; serif print on its baseline is shorter
+MIN_COLUMN_RULE_INCHES = 0.2  # a column rule may divide one row only; a letter's stem is shorter
 CROSSING_SHARE = 0.8  # a column rule cuts a word when it crosses this share of the word's height
 RULE_MARGIN = 2  # pixels erased on each side of a rule, for its anti-aliased fringe
 BAND_INCHES = 1 / 24  # ink filling a square this wide around a pixel is a filled band (shading), no rule
 BAND_SHARE = 0.8
 SHADING_LEVEL = 215  # grey at or above this is shading or paper, not print
+REREAD_CONFIDENCE = 30.0  # a word read this unsurely is read again, with its row, as sparse text
+MIN_REREAD_WORDS = 2  # ... when its row holds this many such words
+MAX_REREADS = 6  # rows read again on one page, the worst first (each read costs a tesseract run)
+REREAD_MARGIN = 15.0  # the new reading replaces the old one when this much surer
+SPARSE_TEXT = 11  # tesseract page segmentation: as much text as possible, in no particular order
 UNSURE_CONFIDENCE = 50.0  # tesseract's confidence (0-100) under which a word may be turned text misread
 MIN_UNSURE_WORDS = 4
 TURNED_CONFIDENCE = 80.0  # a word read on the turned page must be at least this sure
@@ -36,7 +42,20 @@ DIGIT_LOOKALIKES = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "O": "
 SIGNED_ONE = re.compile(r"(?<=[-+±])[Il|](?![A-Za-z])|(?<=[0-9])[Il|](?=[0-9])")  # "-l" in "-21to-l"
 SPECKS = set(".,'`·:;‘’")
 SPECK_SHARE = 0.5
-MARK_LOOKALIKES = set("XxKk")
+BAR_LOOKALIKES = set("|lI!1[]/\\()_-")  # a column rule's leftover read as a word
+BAR_SHARE = 1.8  # ... stands this many times taller than the page's typical word
+FITTED_GAP_ROWS = 2  # blank pixel rows inside one line of print (the gap under an i-dot at 300 dpi)
+DOUBLE_SHARE = 0.5  # two words sharing this much of the smaller box are one word read twice
+SMALL_WORD_SHARE = 0.75  # a word under this share of its line's typical height may be a raised marker
+RAISED_WORD_SHARE = 0.25  # ... when its baseline stands this share of that height above the line's
+LEVEL_SHARE = 0.5  # two words whose heights overlap by this share of the smaller stand on one line
+MARK_LOOKALIKES = set("XxKkO")
+PLUS_MINUS_LOOKALIKES = set("4£+3tE&")  # what tesseract reads for the "±" of a visit window
+BAR_HEIGHT_SHARE = 0.25  # the bar of a "±" is at most this share of the glyph's height ...
+BAR_WIDTH_SHARE = 0.5  # ... and at least this share of its width
+LONE_MARK_LOOKALIKES = frozenset({"K", "k"})
+MARK_HEIGHT_SHARE = 0.8  # a mark stands about as tall as the page's typical word (a lone "*" does not)
+NO_MARK = set("-–—()/[]|=_~+*•·●✓√")  # glyph-sized print that means something else (a dash: not done)
 CHECK_LOOKALIKES = frozenset({"v", "vv", "Vv", "vV", "√"})
 DISC_LOOKALIKES = set("e@©®°oO0*•·")
 DISC_INK_SHARE = 0.55  # a filled disc covers about 0.7 of its box, a letter under 0.45
@@ -79,11 +98,14 @@ def page_text_layer(image: Image.Image, width: float, height: float, scale: int 
         return x * points, height - y * points
 
     ink = np.asarray(grey) < INK_LEVEL
-    words = [_digits_fixed(_one_mark(piece, ink)) for word in _without_specks(_read(grey, scale))
-             for piece in split_at_rules(word, vertical)]
+    raw = _read(grey, scale)
+    crop = _unsure_region(raw, grey.width, grey.height)  # turned text also reads as tall bars
+    read = _without_specks([_fitted(word, ink) for word in _sparse_rereading(raw, grey, scale)])
+    typical = float(np.median([w.height for w in read])) if read else 0.0
+    pieces = [piece for word in _without_doubles(read) for piece in split_at_rules(word, vertical)]
+    words = [_plus_minus(_digits_fixed(_one_mark(piece, ink, typical)), ink) for piece in pieces]
     placed = [(w, _page_box(w, upright)) for w in words]
     turned_words: list[tuple[OcrWord, Box]] = []
-    crop = _unsure_region(words, grey.width, grey.height)
     if crop is not None:
         left, top, _, bottom = crop
         crop_height = bottom - top
@@ -99,13 +121,50 @@ def page_text_layer(image: Image.Image, width: float, height: float, scale: int 
     return _chars(words, upright, (1, 0))
 
 
-def _read(grey: Image.Image, scale: int) -> list[OcrWord]:
+def _sparse_rereading(words: list[OcrWord], grey: Image.Image, scale: int) -> list[OcrWord]:
+    """Rows tesseract could not read as a block, read again as sparse text: a row of short bold cells
+    far apart ("<28  <7  D1  D8  D15") reads as noise ("06©D1) 6—D8)") with near-zero confidence when
+    the page is one block, and cleanly word by word. Each band of unsure words is cropped and read
+    alone; its new reading replaces the words inside it when tesseract is surer of it."""
+    unsure = sorted((w for w in words if w.confidence < REREAD_CONFIDENCE
+                     and sum(ch.isalnum() for ch in w.text) >= 2), key=lambda w: w.top)
+    bands: list[list[int]] = []  # left, top, right, bottom, count
+    for word in unsure:
+        bottom = word.top + word.height
+        if bands and word.top <= bands[-1][3]:
+            band = bands[-1]
+            band[0], band[2] = min(band[0], word.left), max(band[2], word.left + word.width)
+            band[3], band[4] = max(band[3], bottom), band[4] + 1
+        else:
+            bands.append([word.left, word.top, word.left + word.width, bottom, 1])
+    chosen = sorted((b for b in bands if b[4] >= MIN_REREAD_WORDS), key=lambda b: -b[4])[:MAX_REREADS]
+    result = list(words)
+    for left, top, right, bottom, _ in chosen:
+        margin = max((bottom - top) // 2, 4)
+        box = (max(left - margin, 0), max(top - margin, 0), min(right + margin, grey.width),
+               min(bottom + margin, grey.height))
+        inside = [w for w in result if box[0] <= w.center_x <= box[2] and box[1] <= w.center_y <= box[3]]
+        again = [replace(w, left=w.left + box[0], top=w.top + box[1])
+                 for w in _read(grey.crop(box), scale, SPARSE_TEXT)]
+        if again and _sureness(again) >= _sureness(inside) + REREAD_MARGIN:
+            result = [w for w in result if w not in inside] + again
+    return result
+
+
+def _sureness(words: list[OcrWord]) -> float:
+    """Tesseract's mean confidence over the letters of some words."""
+    letters = sum(len(w.text) for w in words)
+    return sum(w.confidence * len(w.text) for w in words) / letters if letters else 0.0
+
+
+def _read(grey: Image.Image, scale: int, page_segmentation: int = DEFAULT_PAGE_SEGMENTATION
+          ) -> list[OcrWord]:
     """Tesseract's words in a picture, boxes in the picture's pixels (read enlarged `scale` times)."""
     if scale > 1:
         grey = grey.resize((grey.width * scale, grey.height * scale), Image.Resampling.BICUBIC)
     buffer = io.BytesIO()
     grey.save(buffer, format="PNG")
-    words = ocr_words(buffer.getvalue())
+    words = ocr_words(buffer.getvalue(), page_segmentation)
     if scale == 1:
         return words
     return [replace(w, left=w.left // scale, top=w.top // scale, width=max(w.width // scale, 1),
@@ -177,28 +236,115 @@ def _page_box(word: OcrWord, to_page: Transform) -> Box:
 
 def _without_specks(words: list[OcrWord]) -> list[OcrWord]:
     """Words without the dots tesseract reads on their own (the dot of an i read on a line above, a
-    speck of the scan): punctuation only, far smaller than the page's words."""
+    speck of the scan): punctuation only, far smaller than the page's words; and without the leftovers
+    of a column rule it read as a bar ("|", "l"), far taller than the page's words and thin."""
     if not words:
         return words
     typical = sorted(w.height for w in words)[len(words) // 2]
-    return [w for w in words if not (set(w.text) <= SPECKS and w.height < SPECK_SHARE * typical)]
+    return [w for w in words if not (set(w.text) <= SPECKS and w.height < SPECK_SHARE * typical)
+            and not (set(w.text) <= BAR_LOOKALIKES and w.height > BAR_SHARE * typical
+                     and w.width < w.height / 2)]
 
 
-def _one_mark(word: OcrWord, ink: Ink) -> OcrWord:
-    """A tick read as letters, in a box one glyph wide: a serif X read "Xx", "KX" or "XxX" is an X; a
+def _fitted(word: OcrWord, ink: Ink) -> OcrWord:
+    """A word box cut down to its own line of ink: tesseract stretches a word's box over the text line
+    above or below it in the same cell ("Section" over "6.4"), which makes the word look two lines tall
+    and glues both lines into one. The rows of ink in the box split into bands at blank rows (a dot over
+    an i, a gap of a row or two, stays with its letter); the word's band is the one whose ink spans the
+    box's width (the box's sides are the word's), then the one with the most ink."""
+    box = ink[word.top: word.top + word.height, word.left: word.left + word.width]
+    if box.size == 0:
+        return word
+    counts = box.sum(axis=1)
+    bands: list[list[int]] = []  # first row, last row, ink
+    blank = 0
+    for row, count in enumerate(counts.tolist()):
+        if not count:
+            blank += 1
+            continue
+        if bands and blank <= FITTED_GAP_ROWS:
+            bands[-1][1] = row
+            bands[-1][2] += count
+        else:
+            bands.append([row, row, count])
+        blank = 0
+    if not bands:
+        return word
+
+    def spread(band: list[int]) -> tuple[float, int]:
+        columns = np.flatnonzero(box[band[0]: band[1] + 1].any(axis=0))
+        return round((columns[-1] - columns[0] + 1) / box.shape[1], 1), band[2]
+
+    first, last, _ = max(bands, key=spread)
+    return replace(word, top=word.top + first, height=last - first + 1)
+
+
+def _without_doubles(words: list[OcrWord]) -> list[OcrWord]:
+    """Words without the second readings of one ink: on a table row whose cells sit on slightly
+    different baselines tesseract may read a word on two overlapping lines ("Safety" twice, "6-minute"
+    and "minute"); the surer reading of the two stays (they would be glued letter by letter)."""
+    ordered = sorted(words, key=lambda w: -w.confidence)
+    kept: list[OcrWord] = []
+    for word in ordered:
+        if not any(_shared_share(word, other) >= DOUBLE_SHARE for other in kept):
+            kept.append(word)
+    chosen = {id(w) for w in kept}
+    return [w for w in words if id(w) in chosen]
+
+
+def _shared_share(a: OcrWord, b: OcrWord) -> float:
+    """The share of the smaller of two word boxes that both cover."""
+    width = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
+    height = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
+    if width <= 0 or height <= 0:
+        return 0.0
+    return width * height / max(min(a.width * a.height, b.width * b.height), 1)
+
+
+def _one_mark(word: OcrWord, ink: Ink, typical: float) -> OcrWord:
+    """A tick read as letters, in a box one glyph wide: a serif X read "Xx", "KX", "OK" or "XxX" is an X,
+    and so is a glyph-sized blob read as punctuation only ("».¢": a scanned X in broken strokes); a
     filled disc read "e", "@" or "©" is a bullet (its box is mostly ink, a letter's is not); a check mark
     read "v" or "Vv" is a check."""
     text = word.text
     if len(text) > 3 or word.width > GLYPH_ASPECT * word.height:
         return word
-    if len(text) > 1 and set(text) <= MARK_LOOKALIKES and "X" in text.upper():
-        return replace(word, text="X" if "X" in text else "x")
+    if len(text) > 1 and set(text) <= MARK_LOOKALIKES and set(text.upper()) & {"X", "K"}:
+        return replace(word, text="x" if set(text) <= set("xk") else "X")
+    square = 1 / GLYPH_ASPECT <= word.width / max(word.height, 1) <= GLYPH_ASPECT
     if text in CHECK_LOOKALIKES:
         return replace(word, text="✓")
     box = ink[word.top: word.top + word.height, word.left: word.left + word.width]
-    square = 1 / GLYPH_ASPECT <= word.width / max(word.height, 1) <= GLYPH_ASPECT
     if set(text) <= DISC_LOOKALIKES and square and box.size and float(box.mean()) >= DISC_INK_SHARE:
         return replace(word, text="●")
+    junk = not text[0].isalnum() and text[0] not in NO_MARK and not any(ch.isalpha() for ch in text)
+    if square and word.height >= MARK_HEIGHT_SHARE * typical and (junk or text in LONE_MARK_LOOKALIKES):
+        return replace(word, text="X")  # a scanned X broken into strokes reads as "».¢", ">." or "K"
+    return word
+
+
+def _plus_minus(word: OcrWord, ink: Ink) -> OcrWord:
+    """A visit window "±3" read "43", "£3", "+3" or "33": the first glyph is a plus over a flat bar,
+    apart from it by a blank row (a 4, 3 or £ is one piece down to its foot)."""
+    text = word.text
+    if len(text) < 2 or text[0] not in PLUS_MINUS_LOOKALIKES or not text[1].isdigit():
+        return word
+    slot = max(round(word.width / len(text)), 1)
+    glyph = ink[word.top: word.top + word.height, word.left: word.left + slot]
+    rows = [bool(v) for v in np.asarray(glyph.sum(axis=1)) > 0]
+    if not any(rows):
+        return word
+    filled = np.flatnonzero(rows)
+    bottom = int(filled[-1])
+    bar_top = bottom
+    while bar_top > 0 and rows[bar_top - 1]:
+        bar_top -= 1
+    bar = glyph[bar_top: bottom + 1]
+    above = filled[filled < bar_top]
+    flat = bottom - bar_top + 1 <= BAR_HEIGHT_SHARE * (bottom - int(filled[0]) + 1)
+    wide = bar.any(axis=0).sum() >= BAR_WIDTH_SHARE * slot
+    if above.size and flat and wide and bar_top - int(above[-1]) > 1:
+        return replace(word, text="±" + text[1:])
     return word
 
 
@@ -219,25 +365,50 @@ def _digits_fixed(word: OcrWord) -> OcrWord:
 
 def _chars(words: list[OcrWord], to_page: Transform, direction: tuple[int, int]) -> list[PdfChar]:
     """Words (boxes in the pixels of the picture OCR read) as PDF glyphs, a written space between two
-    words of one line; `to_page` maps a picture pixel to PDF points."""
+    words of one line; `to_page` maps a picture pixel to PDF points. The words of one line share its
+    baseline and size (tesseract's boxes wander by a few pixels, which would read as raised text), but
+    for a small raised word: a footnote marker."""
     chars: list[PdfChar] = []
-    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
-    for line in lines.values():
-        line.sort(key=lambda w: w.left)
+    for line in _visual_lines(words):
         size = _line_size(line)
+        typical = float(np.median([w.height for w in line]))
+        base = float(np.median([_baseline(w) for w in line if w.height >= SMALL_WORD_SHARE * typical]))
         for number, word in enumerate(line):
+            own_size, baseline = size, base
+            raised = _baseline(word) < base - RAISED_WORD_SHARE * typical
+            if word.height < SMALL_WORD_SHARE * typical and raised:
+                own_size, baseline = word.height * SIZE_PER_HEIGHT, _baseline(word)
             if number:
                 before = line[number - 1]
                 x = (before.left + before.width + word.left) / 2
-                chars.append(_glyph(" ", x, x, _baseline(word) - size * 0.7, _baseline(word), size, to_page,
+                chars.append(_glyph(" ", x, x, baseline - own_size * 0.7, baseline, own_size, to_page,
                                     direction))
             step = word.width / len(word.text)
             for k, letter in enumerate(word.text):
                 chars.append(_glyph(letter, word.left + k * step, word.left + (k + 1) * step, word.top,
-                                    _baseline(word), size, to_page, direction))
+                                    baseline, own_size, to_page, direction))
     return chars
+
+
+def _visual_lines(words: list[OcrWord]) -> list[list[OcrWord]]:
+    """Words in lines of print, left to right: a word joins the line whose last word stands level with
+    it (their heights overlap by half the smaller) and ends before it starts, the nearest such line.
+    Tesseract's own line numbers are not used: it reads one row of a table as several lines."""
+    lines: list[list[OcrWord]] = []
+    for word in sorted(words, key=lambda w: (w.left, w.top)):
+        best: list[OcrWord] | None = None
+        for line in lines:
+            last = line[-1]
+            overlap = min(last.top + last.height, word.top + word.height) - max(last.top, word.top)
+            level = overlap >= LEVEL_SHARE * min(last.height, word.height)
+            if level and last.left + last.width <= word.left + LEVEL_SHARE * word.height and (
+                    best is None or last.left + last.width > best[-1].left + best[-1].width):
+                best = line
+        if best is None:
+            lines.append([word])
+        else:
+            best.append(word)
+    return lines
 
 
 def _glyph(text: str, x0: float, x1: float, top: float, baseline: float, size: float, to_page: Transform,
@@ -271,7 +442,7 @@ def erase_rules(grey: Image.Image, dpi: float) -> tuple[Image.Image, Ink]:
     ink = pixels < RULE_DARK_LEVEL
     length = max(int(MIN_RULE_INCHES * dpi), 8)
     band = _in_band(ink, int(BAND_INCHES * dpi))
-    vertical = _in_long_run(ink.T, length).T & ~band
+    vertical = _in_long_run(ink.T, max(int(MIN_COLUMN_RULE_INCHES * dpi), 8)).T & ~band
     rules = (_in_long_run(ink, length) & ~band) | vertical
     if not rules.any():
         return grey, vertical
