@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from crfgen_core.ingest.soa.captions import same_title
 from crfgen_core.ingest.soa.grid import GridCell
@@ -19,6 +20,7 @@ MAX_CONTINUATION_GAP = 4  # ... and more (unreadable scans, landscape inserts) b
 SAME_HEADER_SHARE = 0.8  # share of columns whose headers must agree for a repeated header
 MIN_WITHIN_WORDS = 2  # a header of one word ("3") is inside too many others to identify a column
 SHARED_LABEL_SHARE = 0.5  # share of row labels a sideways continuation must repeat
+SIMILAR_HEADER_RATIO = 0.8  # OCR'd headers this alike (difflib ratio) are one column misread differently
 
 
 @dataclass
@@ -132,7 +134,7 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
         if sum(1 for m in mapping if m is not None) >= SAME_HEADER_SHARE * len(mapping):
             break
     else:
-        return None
+        return _similar_ocr_columns(table, draft)
     _fill_gaps(mapping, len(draft.visits))
     resolved: list[int] = []
     for column, (headers, markers, index) in enumerate(zip(table.headers, table.header_markers, mapping,
@@ -142,6 +144,22 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
             index = len(draft.visits) - 1
         resolved.append(index)
     return resolved
+
+
+def _similar_ocr_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
+    """A part read by OCR under as many columns as the draft's last part, whose headers read nearly the
+    same column by column: the repeated header of one table, misread differently on each page ("±3" as
+    "43" on one, "+3" on the next). None when the part is no OCR reading or too few columns agree."""
+    if not table.grid.ocr or not draft.segment or len(table.headers) != len(draft.segment):
+        return None
+    similar = sum(1 for index, headers in zip(draft.segment, table.headers, strict=True)
+                  if _header_similarity(draft.visits[index].headers, headers) >= SIMILAR_HEADER_RATIO)
+    return list(draft.segment) if similar >= SAME_HEADER_SHARE * len(table.headers) else None
+
+
+def _header_similarity(known: list[str], headers: list[str]) -> float:
+    a, b = normalise(" ".join(known)), normalise(" ".join(headers))
+    return SequenceMatcher(None, a, b).ratio() if a and b else float(a == b)
 
 
 def _fill_gaps(mapping: list[int | None], known: int) -> None:
