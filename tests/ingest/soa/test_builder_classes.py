@@ -130,3 +130,15 @@ def test_a_section_row_named_like_a_period_ends_the_header() -> None:
     assert schedule.visits[0].headers == ["Visit 1", "Week -2"]
     assert [(a.label, a.group) for a in schedule.activities] == [
         ("Consent", "Screening and eligibility"), ("ECG", "Screening and eligibility")]
+
+
+def test_ocr_pages_of_one_table_whose_repeated_header_is_misread_differently_are_one_schedule() -> None:
+    from dataclasses import replace
+    header = ["Screening ±3", "Day 1 ±3", "Week 2 ±3", "Week 4 ±3"]
+    first = replace(_grid(1, ["Consent", "Vital signs"], title="Schedule of Activities", header=header),
+                    ocr=True)
+    misread = ["Screening 43", "Day 1 +3", "Week 2 £3", "Week 4 43"]  # each page misreads its own way
+    later = replace(_grid(2, ["ECG", "Adverse events"], header=misread), ocr=True)
+    [schedule] = build_schedules([first, later])
+    assert schedule.pages == [1, 2] and len(schedule.visits) == 4
+    assert len(schedule.activities) == 4
