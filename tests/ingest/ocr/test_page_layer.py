@@ -76,3 +76,13 @@ def test_a_grey_band_is_whitened_and_its_print_kept() -> None:
     assert out[60, 100] == 255 and out[140, 150] == 255
     assert out[100, 41] < 64
     assert out[21, 100] < 64
+
+
+def test_a_dark_header_bar_has_its_light_print_turned_dark_on_white() -> None:
+    pixels = np.full((300, 300), 255, dtype=np.uint8)
+    pixels[50:200, :] = 40  # a dark blue bar, as grey
+    pixels[110:130, 100:104] = 250  # light print on it
+    out = np.asarray(whitened_paper(Image.fromarray(pixels), 300))
+    assert out[70, 150] == 255  # the bar's ground is paper now
+    assert out[120, 101] < 64  # its print is dark
+    assert out[250, 150] == 255 and out[20, 150] == 255  # the paper around it stays white
