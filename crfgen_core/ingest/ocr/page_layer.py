@@ -317,7 +317,8 @@ def _one_mark(word: OcrWord, ink: Ink, typical: float) -> OcrWord:
     box = ink[word.top: word.top + word.height, word.left: word.left + word.width]
     if set(text) <= DISC_LOOKALIKES and square and box.size and float(box.mean()) >= DISC_INK_SHARE:
         return replace(word, text="●")
-    junk = not text[0].isalnum() and text[0] not in NO_MARK and not any(ch.isalpha() for ch in text)
+    junk = (len(text) > 1 and not text[0].isalnum() and text[0] not in NO_MARK
+            and not any(ch.isalpha() for ch in text) and not set(text) <= SPECKS)
     if square and word.height >= MARK_HEIGHT_SHARE * typical and (junk or text in LONE_MARK_LOOKALIKES):
         return replace(word, text="X")  # a scanned X broken into strokes reads as "».¢", ">." or "K"
     return word
