@@ -107,17 +107,24 @@ def page_text_layer(image: Image.Image, width: float, height: float, scale: int 
     placed = [(w, _page_box(w, upright)) for w in words]
     turned_words: list[tuple[OcrWord, Box]] = []
     if crop is not None:
-        left, top, _, bottom = crop
-        crop_height = bottom - top
+        left, top, right, bottom = crop
 
-        def turned(x: float, y: float) -> tuple[float, float]:  # the crop turned clockwise, to the page
-            return upright(left + y, top + crop_height - x)
+        def clockwise(x: float, y: float) -> tuple[float, float]:  # the crop turned clockwise, to the page
+            return upright(left + y, top + bottom - top - x)
 
-        quarter = grey.crop(crop).rotate(-90, expand=True)
-        turned_words = [(w, _page_box(w, turned)) for w in map(_digits_fixed, _read(quarter, scale))]
+        def counter(x: float, y: float) -> tuple[float, float]:  # ... turned counter-clockwise
+            return upright(left + right - left - y, top + x)
+
+        # header text turned to read upward (the common way) or downward: the surer reading wins
+        readings = [([_digits_fixed(w) for w in _read(grey.crop(crop).rotate(angle, expand=True), scale)],
+                     to_page, direction)
+                    for angle, to_page, direction in ((-90, clockwise, (0, 1)), (90, counter, (0, -1)))]
+        found, turned, direction = max(readings, key=lambda r: _sureness(
+            [w for w in r[0] if sum(ch.isalnum() for ch in w.text) >= 2]))
+        turned_words = [(w, _page_box(w, turned)) for w in found]
         placed, turned_words = _better_reading(placed, turned_words)
         chars = _chars([w for w, _ in placed], upright, (1, 0))
-        return chars + _chars([w for w, _ in turned_words], turned, (0, 1))
+        return chars + _chars([w for w, _ in turned_words], turned, direction)
     return _chars(words, upright, (1, 0))
 
 
@@ -174,7 +181,9 @@ def _read(grey: Image.Image, scale: int, page_segmentation: int = DEFAULT_PAGE_S
 def _unsure_region(words: list[OcrWord], width: int, height: int) -> tuple[int, int, int, int] | None:
     """The box around the densest band of words tesseract is unsure of (turned header text reads as short
     gibberish, side by side), or None when no band holds enough of them to be turned text."""
-    unsure = sorted((w for w in words if w.confidence < UNSURE_CONFIDENCE), key=lambda w: w.top)
+    # turned text read upright gives boxes taller than wide; a row of unsure marks ("KX") does not
+    unsure = sorted((w for w in words if w.confidence < UNSURE_CONFIDENCE and w.height > w.width),
+                    key=lambda w: w.top)
     if len(unsure) < MIN_UNSURE_WORDS:
         return None
     gap = 2 * sorted(w.height for w in unsure)[len(unsure) // 2]
