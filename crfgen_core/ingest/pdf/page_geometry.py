@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,11 +62,16 @@ def read_page_rules(page: pdfium.PdfPage) -> PageGeometry:
     return PageGeometry(width=width, height=height, chars=[], segments=_read_segments(page))
 
 
-def with_chars(geometry: PageGeometry, page: pdfium.PdfPage) -> PageGeometry:
-    """Given a page's rules and the open page, return the geometry with its glyphs added."""
+def with_chars(geometry: PageGeometry, page: pdfium.PdfPage,
+               recover: Callable[[pdfium.PdfPage, pdfium.PdfTextPage], list[PdfChar]] | None = None
+               ) -> PageGeometry:
+    """Given a page's rules and the open page, return the geometry with its glyphs added; `recover` gives
+    the glyphs pdfium's text page left out."""
     textpage = page.get_textpage()
     try:
         chars = _read_chars(textpage)
+        if recover is not None:
+            chars.extend(recover(page, textpage))
     finally:
         textpage.close()
     return PageGeometry(width=geometry.width, height=geometry.height, chars=chars, segments=geometry.segments)
@@ -151,6 +156,11 @@ def picture_cover(page: pdfium.PdfPage) -> float:
 
 def _path_objects(page: pdfium.PdfPage) -> Iterator[Any]:
     return _objects(page, pdfium_raw.FPDF_PAGEOBJ_PATH)
+
+
+def text_objects(page: pdfium.PdfPage) -> Iterator[Any]:
+    """Raw text objects of the page (and of its form XObjects, one level down)."""
+    return _objects(page, pdfium_raw.FPDF_PAGEOBJ_TEXT)
 
 
 def _objects(page: pdfium.PdfPage, wanted: int) -> Iterator[Any]:

@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError
+from crfgen_core.ingest.pdf.dropped_glyphs import dropped_spots, recovered_glyphs
 from crfgen_core.ingest.pdf.page_geometry import PageGeometry, picture_cover, read_page_rules, with_chars
 
 POINTS_PER_INCH = 72.0
@@ -86,7 +87,9 @@ class OpenPdf:
             rules = self.rules(index)
             page = self._pdf[index]
             try:
-                self._geometry[index] = with_chars(rules, page)
+                self._geometry[index] = with_chars(
+                    rules, page, lambda page, textpage: recovered_glyphs(
+                        self.path, index, dropped_spots(page, textpage)))
             finally:
                 page.close()
         return self._geometry[index]
