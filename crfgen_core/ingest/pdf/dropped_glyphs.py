@@ -25,14 +25,15 @@ SPOT_SLACK = 1.0  # pt: a glyph's origin this close to an empty object's box is 
 
 
 def dropped_spots(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Spot]:
-    """Boxes of the page's text objects without width that the text page holds no text for."""
+    """Boxes of the page's invisible text objects without width that the text page holds no text for."""
     spots: list[Spot] = []
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for obj in text_objects(page):
         if not pdfium_raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
-        if right.value - left.value >= NO_WIDTH:
-            continue
+        if right.value - left.value >= NO_WIDTH or \
+                pdfium_raw.FPDFTextObj_GetTextRenderMode(obj) != pdfium_raw.FPDF_TEXTRENDERMODE_INVISIBLE:
+            continue  # a visible font draws outlines: an object without width holds a space, or nothing
         # the text as the text page holds it: a UTF-16 terminator alone (2 bytes) is none
         if pdfium_raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:
             spots.append((left.value, bottom.value, right.value, top.value))
