@@ -10,7 +10,6 @@ only the glyphs standing where pdfium found an empty text object are taken.
 from __future__ import annotations
 
 import ctypes
-from pathlib import Path
 from typing import Any
 
 import pdfplumber
@@ -40,17 +39,19 @@ def dropped_spots(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Sp
     return spots
 
 
-def recovered_glyphs(path: Path, index: int, spots: list[Spot]) -> list[PdfChar]:
+def recovered_glyphs(document: pdfplumber.PDF, index: int, spots: list[Spot]) -> list[PdfChar]:
     """Glyphs of page `index` (0-based) read by pdfplumber whose origin lies at one of `spots`."""
     if not spots:
         return []
-    with pdfplumber.open(path, pages=[index + 1]) as document:
-        page = document.pages[0]
+    page = document.pages[index]
+    try:
         if page.rotation:
             return []  # pdfminer turns a rotated page's coordinates; pdfium's stay as written
         mx, my = float(page.mediabox[0]), float(page.mediabox[1])
         return [glyph for char in page.chars
                 if (glyph := _glyph(char, mx, my)) is not None and _at_spot(glyph, spots)]
+    finally:
+        page.close()  # its parsed objects are not needed again
 
 
 def _glyph(char: dict[str, Any], mx: float, my: float) -> PdfChar | None:

@@ -6,12 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 from types import TracebackType
 
+import pdfplumber
 import pypdfium2 as pdfium
 from PIL import Image
 
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError
-from crfgen_core.ingest.pdf.dropped_glyphs import dropped_spots, recovered_glyphs
-from crfgen_core.ingest.pdf.page_geometry import PageGeometry, picture_cover, read_page_rules, with_chars
+from crfgen_core.ingest.pdf.dropped_glyphs import Spot, dropped_spots, recovered_glyphs
+from crfgen_core.ingest.pdf.page_geometry import (
+    PageGeometry,
+    PdfChar,
+    picture_cover,
+    read_page_rules,
+    with_chars,
+)
 
 POINTS_PER_INCH = 72.0
 
@@ -41,6 +48,7 @@ class OpenPdf:
         self._rules: dict[int, PageGeometry] = {}
         self._geometry: dict[int, PageGeometry] = {}
         self._cover: dict[int, float] = {}
+        self._plumber: pdfplumber.PDF | None = None  # for glyphs pdfium leaves out; opened when needed
 
     def __enter__(self) -> OpenPdf:
         return self
@@ -51,6 +59,16 @@ class OpenPdf:
 
     def close(self) -> None:
         self._pdf.close()
+        if self._plumber is not None:
+            self._plumber.close()
+
+    def _recover(self, index: int, spots: list[Spot]) -> list[PdfChar]:
+        """The glyphs pdfium left out at `spots` of page `index`, read with pdfplumber."""
+        if not spots:
+            return []
+        if self._plumber is None:
+            self._plumber = pdfplumber.open(self.path)
+        return recovered_glyphs(self._plumber, index, spots)
 
     @property
     def page_count(self) -> int:
@@ -87,9 +105,8 @@ class OpenPdf:
             rules = self.rules(index)
             page = self._pdf[index]
             try:
-                self._geometry[index] = with_chars(
-                    rules, page, lambda page, textpage: recovered_glyphs(
-                        self.path, index, dropped_spots(page, textpage)))
+                self._geometry[index] = with_chars(rules, page, lambda page, textpage: self._recover(
+                    index, dropped_spots(page, textpage)))
             finally:
                 page.close()
         return self._geometry[index]

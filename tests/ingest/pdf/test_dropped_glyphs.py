@@ -34,7 +34,8 @@ def _invisible_layer_pdf(path: Path, words: list[tuple[float, float, str]]) -> P
             f"/ToUnicode 6 0 R >>").encode()
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 792 612] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>", stream(content), font, stream(cmap), stream(glyph)]
+               b"/Resources << /Font << /F1 5 0 R >> >> >>", stream(content), font, stream(cmap),
+               stream(glyph)]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, 1):
