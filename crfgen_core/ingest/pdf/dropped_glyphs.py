@@ -12,9 +12,9 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+from pdfplumber.pdf import PDF
 
 from crfgen_core.ingest.pdf.page_geometry import PdfChar, text_objects
 
@@ -39,7 +39,7 @@ def dropped_spots(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Sp
     return spots
 
 
-def recovered_glyphs(document: pdfplumber.PDF, index: int, spots: list[Spot]) -> list[PdfChar]:
+def recovered_glyphs(document: PDF, index: int, spots: list[Spot]) -> list[PdfChar]:
     """Glyphs of page `index` (0-based) read by pdfplumber whose origin lies at one of `spots`."""
     if not spots:
         return []

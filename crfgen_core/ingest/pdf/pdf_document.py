@@ -8,6 +8,7 @@ from types import TracebackType
 
 import pdfplumber
 import pypdfium2 as pdfium
+from pdfplumber.pdf import PDF
 from PIL import Image
 
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError
@@ -48,7 +49,7 @@ class OpenPdf:
         self._rules: dict[int, PageGeometry] = {}
         self._geometry: dict[int, PageGeometry] = {}
         self._cover: dict[int, float] = {}
-        self._plumber: pdfplumber.PDF | None = None  # for glyphs pdfium leaves out; opened when needed
+        self._plumber: PDF | None = None  # for glyphs pdfium leaves out; opened when needed
 
     def __enter__(self) -> OpenPdf:
         return self
