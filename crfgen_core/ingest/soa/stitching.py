@@ -19,8 +19,10 @@ MAX_CONTINUATION_GAP = 4  # ... and more (unreadable scans, landscape inserts) b
 # the table's column headers
 SAME_HEADER_SHARE = 0.8  # share of columns whose headers must agree for a repeated header
 MIN_WITHIN_WORDS = 2  # a header of one word ("3") is inside too many others to identify a column
+VISIT_NAME = re.compile(r"^\s*[A-Za-z][A-Za-z.]*\s*-?\d+[A-Za-z]?\s*$")  # V10, Week 2, Day -3, Cycle 1
 SHARED_LABEL_SHARE = 0.5  # share of row labels a sideways continuation must repeat
 SIMILAR_HEADER_RATIO = 0.8  # OCR'd headers this alike (difflib ratio) are one column misread differently
+BAND_SHARE = 0.75  # share of a table's parts a row must open to be a band of the repeated header
 
 
 @dataclass
@@ -55,6 +57,7 @@ class ScheduleDraft:
     # drawn on the same grid continues these columns
     grid_columns: dict[int, int] = field(default_factory=dict)
     grid_width: int = 0
+    part_starts: list[int] = field(default_factory=list)  # first row of each part with a header
 
 
 def normalise(text: str) -> str:
@@ -95,7 +98,23 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
             current.footnotes.setdefault(marker, text)
         for code, meaning in table.grid.legend.items():
             current.legend.setdefault(code, meaning)
+    for draft in drafts:
+        _drop_header_band(draft)
     return drafts
+
+
+def _drop_header_band(draft: ScheduleDraft) -> None:
+    """A row that opens the parts of a table, printed anew under each repeated header (a band marking the
+    fasting visits), belongs to the header block: it is no activity, wherever it stands (a part whose
+    header was misread holds it lower). A row matched to the same activity on every part (a table
+    continued sideways repeats all its rows) is not one."""
+    starts = sorted(set(draft.part_starts))
+    if len(starts) < 2:
+        return
+    label, count = Counter(normalise(draft.activities[i].label) for i in starts).most_common(1)[0]
+    if count < 2 or count < BAND_SHARE * len(starts):
+        return
+    draft.activities = [a for a in draft.activities if normalise(a.label) != label]
 
 
 def _names_visits(draft: ScheduleDraft) -> bool:
@@ -122,7 +141,7 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
     same headers, in order; None when too few columns match. Unmatched columns become new visits."""
     if not table.has_header:
         return None
-    for same in (_same_headers, _same_loose_headers, _headers_within):
+    for same in (_same_headers, _same_loose_headers, _headers_within, _same_visit_name):
         mapping: list[int | None] = []
         start = 0
         for headers in table.headers:
@@ -193,6 +212,13 @@ def _headers_within(known: list[str], headers: list[str]) -> bool:
     return min(a.total(), b.total()) >= MIN_WITHIN_WORDS and (not a - b or not b - a)
 
 
+def _same_visit_name(known: list[str], headers: list[str]) -> bool:
+    """Both columns carry the same visit name ("V10", "Week 2": letters and a number), whatever their other
+    header rows: a page whose header rows were read merged or split differently (a scan's rules)."""
+    names = {normalise(h) for h in known if VISIT_NAME.search(h)}
+    return any(normalise(h) in names for h in headers if VISIT_NAME.search(h))
+
+
 def _loose_key(text: str) -> str:
     """A header key that ignores footnote numbers typed as plain digits after a word (Cycle12 = Cycle1 =
     Cycle): pages of one table sometimes number the same footnote differently."""
@@ -208,6 +234,8 @@ def _shares_labels(table: LaidOutTable, draft: ScheduleDraft) -> bool:
 def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) -> None:
     draft.segment = columns
     _remember_grid(draft, table, columns)
+    if table.has_header and table.rows:
+        draft.part_starts.append(len(draft.activities))
     for row in table.rows:
         activity = DraftActivity(row.label, row.label_markers, row.outer_label, activity=row.activity)
         for index, value in zip(columns, row.values, strict=False):
@@ -264,6 +292,8 @@ def _append_columns(draft: ScheduleDraft, table: LaidOutTable) -> None:
             cursor = match + 1
             draft.activities[match].activity = draft.activities[match].activity or row.activity
         used.add(match)
+        if row is table.rows[0] and table.has_header:
+            draft.part_starts.append(match)
         for index, value in zip(draft.segment, row.values, strict=False):
             if value.text:
                 draft.activities[match].values[index] = value

@@ -142,3 +142,31 @@ def test_ocr_pages_of_one_table_whose_repeated_header_is_misread_differently_are
     [schedule] = build_schedules([first, later])
     assert schedule.pages == [1, 2] and len(schedule.visits) == 4
     assert len(schedule.activities) == 4
+
+
+def test_a_part_whose_header_rows_were_read_differently_continues_by_its_visit_names() -> None:
+    visits = ["V10", "V11", "V12", "V13"]
+
+    def split_label(*texts: str) -> list[GridCell]:  # a scan's stray rule cut the label column in two
+        return [GridCell(texts[0]), GridCell(texts[0], span_copy=True), *map(GridCell, texts[1:])]
+
+    # the first page read only the visit row as header (its week and day rows lost in a merged cell)
+    first = SoaGrid(rows=[split_label("Visit", *visits), split_label("Consent", "X", "", "X", "X"),
+                          split_label("Vital signs", "X", "X", "X", "X")],
+                    page=8, title="Table 2 Schedule of Activities")
+    later = SoaGrid(rows=[_row("Visit", *visits), _row("Week", "14", "16", "18", "20"),
+                          _row("Day", "99", "113", "127", "141"), _row("ECG", "X", "", "", "X"),
+                          _row("Hematology", "", "X", "", "X")], page=9)
+    [schedule] = build_schedules([first, later])
+    assert schedule.pages == [8, 9] and len(schedule.visits) == 4
+    assert [a.label for a in schedule.activities] == ["Consent", "Vital signs", "ECG", "Hematology"]
+
+
+def test_a_band_row_printed_under_every_repeated_header_is_no_activity() -> None:
+    band = _row("Fasting visit", "", "X", "", "")
+    parts = [SoaGrid(rows=[_row("Procedure", *VISITS), band,
+                           *(_row(label, "X", "", "X", "X") for label in labels)],
+                     page=page, title="Schedule of Activities" if page == 1 else None)
+             for page, labels in ((1, ["Consent", "Vital signs"]), (2, ["ECG"]), (3, ["Hematology"]))]
+    [schedule] = build_schedules(parts)
+    assert [a.label for a in schedule.activities] == ["Consent", "Vital signs", "ECG", "Hematology"]
