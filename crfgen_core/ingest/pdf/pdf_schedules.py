@@ -33,6 +33,7 @@ GRID_TOLERANCE = 1.5  # pt: cell edges closer than this are the same grid line
 MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a schedule
 MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows need 4 rules, 3 columns 4)
 MAX_CAPTION_LINES_AT_FOOT = 3
+MAX_HEADING = 120  # characters: a longer line above a table is a sentence, not a heading
 CAPTION_PAGES_BACK = 2  # lines at a page's foot where the next page's table caption may stand
 MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row missing column rules
 SCAN_COVER = 0.5  # a picture over this share of a page without rules is a scan (a figure is smaller)
@@ -190,9 +191,9 @@ def _geometry_grids(geometry: PageGeometry, tables: list[RuledTable], index: int
         limit = tables[number + 1].bbox[1] if number + 1 < len(tables) else float("inf")
         legend = read_legend(_lines_between(chars, table.bbox[3], limit, scanned), markers, grid_codes(rows))
         above = tables[number - 1].bbox[3] if number else float("-inf")
-        title, continued = _caption_above(chars, above, table.bbox[1], scanned)
+        title, continued, heading = _caption_above(chars, above, table.bbox[1], scanned, furniture)
         grids.append(SoaGrid(rows=rows, page=index + 1, title=title, continued=continued,
-                             footnotes=legend.footnotes, legend=legend.codes))
+                             footnotes=legend.footnotes, legend=legend.codes, heading=heading))
     if not any(_has_ticks(grid) for grid in grids):
         # rules around the header only (booktabs with a boxed header, shaded bands): the ticks below
         # stand in columns of their own
@@ -220,9 +221,9 @@ def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool,
         legend = read_legend(_lines_between(chars, table.bbox[3], limit, written_spaces), markers,
                              grid_codes(rows))
         above = found[number - 1].bbox[3] if number else float("-inf")
-        title, continued = _caption_above(chars, above, table.bbox[1], written_spaces)
+        title, continued, heading = _caption_above(chars, above, table.bbox[1], written_spaces, furniture)
         grids.append(SoaGrid(rows=rows, page=page, title=title, continued=continued,
-                             footnotes=legend.footnotes, legend=legend.codes))
+                             footnotes=legend.footnotes, legend=legend.codes, heading=heading))
     return grids
 
 
@@ -234,15 +235,21 @@ def _lines_between(chars: list[FrameChar], bottom: float, limit: float, written_
                                    written_spaces)]
 
 
-def _caption_above(chars: list[FrameChar], top: float, bottom: float, written_spaces: bool
-                   ) -> tuple[str | None, bool]:
+def _caption_above(chars: list[FrameChar], top: float, bottom: float, written_spaces: bool,
+                   furniture: frozenset[str] = frozenset()) -> tuple[str | None, bool, str | None]:
     """The SoA caption nearest above a table (between the previous table, or the page top, and this one)
-    and whether it says "continued"; a cell that names a flow chart is no caption."""
+    and whether it says "continued"; a cell that names a flow chart is no caption. Without a caption,
+    the heading: the line just above the table, when it reads like one (not a running header, a page
+    number or a sentence)."""
     lines = text_lines([c for c in chars if top < (c.top + c.bottom) / 2 < bottom], written_spaces)
     for line in reversed(lines):
         if is_caption(line.text):
-            return split_caption(line.text)
-    return None, False
+            return (*split_caption(line.text), None)
+    text = lines[-1].text.strip() if lines else ""
+    if (not text or edge_key(text) in furniture or PAGE_NUMBER.match(text) or len(text) > MAX_HEADING
+            or text.endswith((".", ",", ";", ":")) or not any(ch.isalpha() for ch in text)):
+        return None, False, None
+    return None, False, text
 
 
 def _trailing_letters(rows: list[list[GridCell]]) -> set[str]:

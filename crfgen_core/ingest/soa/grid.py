@@ -27,7 +27,8 @@ class SoaGrid:
     `page` is 1-based (None for DOCX), `title` the caption found above the table, `continued` says the
     caption marks a continuation, `footnotes` maps markers to the legend texts found under the table,
     `legend` maps cell codes to their meaning ("P" -> "practice, not collected"), `ocr` says the cells
-    were read from pixels.
+    were read from pixels, `heading` is the line of text just above an uncaptioned table (a sub-heading
+    naming a phase, or a stray line: a hint, never a title on its own).
     """
 
     rows: list[list[GridCell]]
@@ -37,6 +38,7 @@ class SoaGrid:
     footnotes: dict[str, str] = field(default_factory=dict)
     legend: dict[str, str] = field(default_factory=dict)
     ocr: bool = False
+    heading: str | None = None
 
 
 @dataclass

@@ -72,7 +72,8 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
         # a fragment that names no visits (a legend box with marks) is passed over: the table goes on
         current = next((d for d in reversed(drafts) if _names_visits(d)), drafts[-1] if drafts else None)
         gap = _page_gap(current, table) if current is not None else 0
-        if current is None or gap > MAX_CONTINUATION_GAP or _new_title(current, table):
+        headed = current is not None and _new_heading(current, table)
+        if current is None or gap > MAX_CONTINUATION_GAP or _new_title(current, table) or headed:
             current = None  # a sibling table (same visits, its own caption) is a schedule of its own
         elif not table.has_header and gap <= MAX_PAGE_GAP and (
                 (grid := _grid_mapping(table, current)) is not None
@@ -87,7 +88,7 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
         if current is None:
             if not table.has_header:
                 continue  # a headerless fragment with nothing to continue is not a schedule
-            current = ScheduleDraft(title=table.grid.title)
+            current = ScheduleDraft(title=table.grid.title or (table.grid.heading if headed else None))
             drafts.append(current)
             _append_columns(current, table)
         if table.grid.page is not None and table.grid.page not in current.pages:
@@ -134,6 +135,14 @@ def _new_title(draft: ScheduleDraft, table: LaidOutTable) -> bool:
     # a caption not marked "continued" under an uncaptioned schedule starts a table of its own too
     return bool(grid.title and not grid.continued
                 and (not draft.title or not same_title(grid.title, draft.title)))
+
+
+def _new_heading(draft: ScheduleDraft, table: LaidOutTable) -> bool:
+    """An uncaptioned table under a heading line of its own, whose header rows name other columns than
+    the running table's last part (another count of visits): a table of its own (a second course of
+    treatment after the first), not a continuation page."""
+    return bool(table.grid.heading and not table.grid.title and table.has_header and draft.segment
+                and len(table.headers) != len(draft.segment))
 
 
 def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:

@@ -170,3 +170,24 @@ def test_a_band_row_printed_under_every_repeated_header_is_no_activity() -> None
              for page, labels in ((1, ["Consent", "Vital signs"]), (2, ["ECG"]), (3, ["Hematology"]))]
     [schedule] = build_schedules(parts)
     assert [a.label for a in schedule.activities] == ["Consent", "Vital signs", "ECG", "Hematology"]
+
+
+def test_a_grid_under_its_own_heading_with_other_columns_after_a_footnote_page_is_a_new_schedule() -> None:
+    first = _grid(69, ["Consent", "Vital signs"], title="Trial Flow Chart - Treatment Phase",
+                  header=["Screening", "Cycle 1", "Cycle 2", "Cycle 3"])
+    on = _grid(70, ["ECG", "Hematology"], header=["Screening", "Cycle 1", "Cycle 2", "Cycle 3"])
+    # page 71 holds footnotes only; page 72 a grid with fewer visit columns under a heading line
+    second = SoaGrid(rows=[_row("Procedure", "Cycle 1", "Cycle 2", "Cycle 3"), _row("Dosing", "X", "X", "X"),
+                           _row("ECG", "X", "", "X")], page=72, heading="Second Course Phase")
+    second_on = SoaGrid(rows=[_row("Procedure", "Cycle 1", "Cycle 2", "Cycle 3"),
+                              _row("Tumour imaging", "X", "", "X")], page=73)
+    schedules = build_schedules([first, on, second, second_on])
+    assert [(s.title, s.pages, len(s.visits)) for s in schedules] == [
+        ("Trial Flow Chart - Treatment Phase", [69, 70], 4), ("Second Course Phase", [72, 73], 3)]
+
+
+def test_a_stray_line_above_a_continuation_page_with_the_same_columns_does_not_split_it() -> None:
+    first = _grid(5, ["Consent"], title="Schedule of Activities")
+    later = SoaGrid(rows=_grid(6, ["ECG"]).rows, page=6, heading="Study Procedures")
+    [schedule] = build_schedules([first, later])
+    assert schedule.pages == [5, 6]
