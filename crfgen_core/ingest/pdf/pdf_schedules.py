@@ -22,9 +22,10 @@ from crfgen_core.ingest.pdf.ruled_tables import (
 )
 from crfgen_core.ingest.pdf.scanned_pages import OcrPage, PageImageReader, ocr_scanned_pages, ocr_warning
 from crfgen_core.ingest.pdf.stacked_rows import split_stacked_rows
-from crfgen_core.ingest.soa.captions import is_caption, split_caption
+from crfgen_core.ingest.soa.captions import caption_rows_apart, is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
+from crfgen_core.ingest.soa.table_layout import lay_out
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 from crfgen_core.ingest.text_lines import PAGE_NUMBER, edge_key, running_line_keys
 from crfgen_core.model.protocol import ExtractionWarning
@@ -34,6 +35,7 @@ MIN_TABLE_CELLS = 6  # a ruled table smaller than this (3 x 2) cannot be a sched
 MIN_TABLE_RULES = 5  # ... nor can a page with fewer ruling segments (3 rows need 4 rules, 3 columns 4)
 MAX_CAPTION_LINES_AT_FOOT = 3
 MAX_HEADING = 120  # characters: a longer line above a table is a sentence, not a heading
+MIN_VISIT_HEADERS = 2  # visit-like column headers of a grid that may be a schedule
 CAPTION_PAGES_BACK = 2  # lines at a page's foot where the next page's table caption may stand
 MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row missing column rules
 SCAN_COVER = 0.5  # a picture over this share of a page without rules is a scan (a figure is smaller)
@@ -51,7 +53,8 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
     ocr = ocr_scanned_pages(pdf, page_image_reader)
     texts = [ocr.pages[i].text if i in ocr.pages else text for i, text in enumerate(pdf.texts)]
     # running headers and footers; a caption repeated on every page of a table is not one of them
-    furniture = frozenset(key for key in running_line_keys(texts) if not is_caption(key))
+    # (keys write numbers as "#": "Table #. Schedule of Activities" is read back with a number)
+    furniture = frozenset(key for key in running_line_keys(texts) if not is_caption(key.replace("#", "1")))
     carried: list[list[float]] = []  # columns of the last aligned table, for a headerless next page
     reading = SoaReading()
     queue = candidate_pages(texts)
@@ -69,7 +72,9 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
         if found and found[0].title is None and index > 0:
             # the caption may stand at the foot of the page before, or of the one before that (a page of
             # abbreviations or a landscape insert between)
-            caption = _caption_before(texts, index, furniture, {g.page for g in reading.grids})
+            # a page whose grids never become a schedule (a risk matrix with marks) does not stop the look
+            caption = _caption_before(texts, index, furniture,
+                                      {g.page for g in reading.grids if _may_be_schedule(g)})
             if caption is not None:  # the caption was printed at the foot of the page before
                 title, continued = split_caption(caption)
                 found[0] = replace(found[0], title=title, continued=continued)
@@ -96,6 +101,15 @@ def _caption_before(texts: list[str], index: int, furniture: frozenset[str], tab
         if caption is not None:
             return caption
     return None
+
+
+def _may_be_schedule(grid: SoaGrid) -> bool:
+    """Whether a grid lays out as a schedule table with visit-like column headers (a matrix of marks
+    under other headers is none)."""
+    table = lay_out(caption_rows_apart(grid))
+    vocab = soa_vocabulary()
+    return table is not None and (not table.has_header or sum(
+        1 for headers in table.headers if any(vocab.is_visit_like(h) for h in headers)) >= MIN_VISIT_HEADERS)
 
 
 def _caption_ending(text: str, furniture: frozenset[str]) -> str | None:
