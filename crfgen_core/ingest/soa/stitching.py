@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -150,7 +151,7 @@ def _map_columns(table: LaidOutTable, draft: ScheduleDraft) -> list[int] | None:
     same headers, in order; None when too few columns match. Unmatched columns become new visits."""
     if not table.has_header:
         return None
-    for same in (_same_headers, _same_loose_headers, _headers_within, _same_visit_name):
+    for same in (_same_headers, _same_loose_headers, _headers_within, _same_visit_name(draft, table)):
         mapping: list[int | None] = []
         start = 0
         for headers in table.headers:
@@ -221,11 +222,21 @@ def _headers_within(known: list[str], headers: list[str]) -> bool:
     return min(a.total(), b.total()) >= MIN_WITHIN_WORDS and (not a - b or not b - a)
 
 
-def _same_visit_name(known: list[str], headers: list[str]) -> bool:
-    """Both columns carry the same visit name ("V10", "Week 2": letters and a number), whatever their other
-    header rows: a page whose header rows were read merged or split differently (a scan's rules)."""
-    names = {normalise(h) for h in known if VISIT_NAME.search(h)}
-    return any(normalise(h) in names for h in headers if VISIT_NAME.search(h))
+def _same_visit_name(draft: ScheduleDraft, table: LaidOutTable) -> Callable[[list[str], list[str]], bool]:
+    """Whether two columns carry the same visit name ("V10", "Week 2": letters and a number) that names
+    one column only on either side, whatever their other header rows: a page whose header rows were
+    read merged or split differently (a scan's rules). A group header over several columns ("Period 1")
+    identifies none of them."""
+    def unique(columns: list[list[str]]) -> set[str]:
+        counts = Counter(name for headers in columns
+                         for name in {normalise(h) for h in headers if VISIT_NAME.search(h)})
+        return {name for name, count in counts.items() if count == 1}
+
+    names = unique([v.headers for v in draft.visits]) & unique(table.headers)
+
+    def same(known: list[str], headers: list[str]) -> bool:
+        return bool({normalise(h) for h in known} & {normalise(h) for h in headers} & names)
+    return same
 
 
 def _loose_key(text: str) -> str:

@@ -191,3 +191,14 @@ def test_a_stray_line_above_a_continuation_page_with_the_same_columns_does_not_s
     later = SoaGrid(rows=_grid(6, ["ECG"]).rows, page=6, heading="Study Procedures")
     [schedule] = build_schedules([first, later])
     assert schedule.pages == [5, 6]
+
+
+def test_a_group_header_over_many_columns_does_not_match_a_sideways_part_onto_them() -> None:
+    def part(page: int, days: list[str], labels: list[str]) -> SoaGrid:
+        return SoaGrid(rows=[_row("", *(["Period 1"] * len(days))), _row("Procedure", *days),
+                             *(_row(label, *("X" for _ in days)) for label in labels)], page=page,
+                       title="Schedule of Activities" if page == 3 else None)
+    first = part(3, ["Day 1", "Day 2", "Day 3"], ["Consent", "Vital signs"])
+    sideways = part(4, ["Day 4", "Day 5", "Day 6"], ["Consent", "Vital signs"])
+    [schedule] = build_schedules([first, sideways])
+    assert [v.headers[-1] for v in schedule.visits] == ["Day 1", "Day 2", "Day 3", "Day 4", "Day 5", "Day 6"]
