@@ -73,8 +73,9 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
             # the caption may stand at the foot of the page before, or of the one before that (a page of
             # abbreviations or a landscape insert between)
             # a page whose grids never become a schedule (a risk matrix with marks) does not stop the look
-            caption = _caption_before(texts, index, furniture,
-                                      {g.page for g in reading.grids if _may_be_schedule(g)})
+            caption = _caption_before(texts, index, furniture, {
+                g.page for g in reading.grids
+                if g.page is not None and g.page >= index - CAPTION_PAGES_BACK and _may_be_schedule(g)})
             if caption is not None:  # the caption was printed at the foot of the page before
                 title, continued = split_caption(caption)
                 found[0] = replace(found[0], title=title, continued=continued)
