@@ -50,7 +50,7 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
     """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings.
     Pages that are pictures without text are read by `page_image_reader` (OCR) into a text layer and then
     read like the other pages, in page order; without one they are reported unread."""
-    ocr = ocr_scanned_pages(pdf, page_image_reader)
+    ocr = ocr_scanned_pages(pdf, page_image_reader, soa_pages=candidate_pages(pdf.texts))
     texts = [ocr.pages[i].text if i in ocr.pages else text for i, text in enumerate(pdf.texts)]
     # running headers and footers; a caption repeated on every page of a table is not one of them
     # (keys write numbers as "#": "Table #. Schedule of Activities" is read back with a number)

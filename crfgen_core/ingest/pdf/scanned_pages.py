@@ -26,6 +26,7 @@ OCR_DPI = 300.0  # table print of 6-9 pt reads well from about this resolution
 SCAN_PAGE_COVER = 0.5  # a page without text whose largest picture covers this share is a scanned page
 MAX_OCR_PAGES_ENV = "CRFGEN_MAX_OCR_PAGES"
 DEFAULT_MAX_OCR_PAGES = 30  # a few seconds a page: a fully scanned protocol is not read end to end
+NEAR_SOA_PAGES = 2  # a scanned page this close to a page that may hold the SoA may continue that table
 LINE_SHARE = 0.3  # glyphs whose baselines differ by more than this share of the size start a new line
 
 
@@ -70,16 +71,34 @@ def max_ocr_pages() -> int:
         return DEFAULT_MAX_OCR_PAGES
 
 
-def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int | None = None) -> OcrPages:
+def pages_near_the_soa(scanned: list[int], soa_pages: list[int]) -> list[int]:
+    """Given scanned pages and the text pages that may hold an SoA, return the scans where an SoA can be:
+    every one when no text page may hold it (a scanned protocol), else those within NEAR_SOA_PAGES of
+    such a page, chained over consecutive scans (a table running onto scanned pages). Figures elsewhere
+    in a text protocol are not OCR'd: seconds a page for nothing."""
+    if not soa_pages:
+        return sorted(scanned)
+    near, chosen = set(soa_pages), []
+    for index in sorted(scanned):
+        if any(abs(index - page) <= NEAR_SOA_PAGES for page in near):
+            chosen.append(index)
+            near.add(index)
+    return chosen
+
+
+def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int | None = None,
+                      soa_pages: list[int] | None = None) -> OcrPages:
     """Given an open PDF and an OCR page reader, return the text layers OCR gives its scanned pages (those
-    a picture covers, up to `limit` of them) and warnings naming every scanned page left unread."""
+    a picture covers, near the text pages that may hold the SoA (`soa_pages`; none: all), up to `limit` of
+    them) and warnings naming every scanned page left unread."""
     pages = scanned_pages(pdf)
     result = OcrPages()
     if not pages:
         return result
     limit = max_ocr_pages() if limit is None else limit
     why = "no OCR page reader is available" if reader is None else reader.unavailable()
-    wanted = [] if why else [i for i in pages if pdf.picture_cover(i) >= SCAN_PAGE_COVER][:limit]
+    covered = [i for i in pages if pdf.picture_cover(i) >= SCAN_PAGE_COVER]
+    wanted = [] if why else pages_near_the_soa(covered, soa_pages or [])[:limit]
     failed: list[str] = []
     for index in wanted:
         assert reader is not None
@@ -95,8 +114,9 @@ def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int |
         numbers = ", ".join(str(index + 1) for index in unread)
         if why is None:
             skipped = len(unread) - len(failed)
-            why = "; ".join([*([f"{skipped} beyond the OCR page limit ({MAX_OCR_PAGES_ENV}={limit}) or "
-                                "too small a picture"] if skipped else []), *failed])
+            why = "; ".join([*([f"{skipped} beyond the OCR page limit ({MAX_OCR_PAGES_ENV}={limit}), "
+                                "away from the pages that may hold the SoA, or too small a picture"]
+                               if skipped else []), *failed])
         result.warnings.append(ExtractionWarning(
             code="SOA_PAGES_NOT_READ", page=unread[0] + 1,
             message=f"pages {numbers} are pictures without a text layer and were not read ({why}): a "

@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from crfgen_core.ingest.ocr import page_layer
 from crfgen_core.ingest.pdf.page_geometry import PdfChar
 from crfgen_core.ingest.pdf.pdf_reader import PdfReader
-from crfgen_core.ingest.pdf.scanned_pages import MAX_OCR_PAGES_ENV
+from crfgen_core.ingest.pdf.scanned_pages import MAX_OCR_PAGES_ENV, pages_near_the_soa
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.ingest.soa import build_schedules
 
@@ -96,3 +96,11 @@ def test_missing_tesseract_is_a_warning_not_a_crash(tmp_path: Path, monkeypatch:
     parsed = read_protocol(_scan(tmp_path / "scan.pdf"))  # the default readers: tesseract plugged in
     [warning] = [w for w in parsed.warnings if w.code == "SOA_PAGES_NOT_READ"]
     assert "tesseract" in warning.message and "NO_SOA_FOUND" in [w.code for w in parsed.warnings]
+
+
+def test_only_scans_where_an_soa_can_be_are_ocr_d() -> None:
+    # a scanned protocol: every scan; a text protocol: the scans next to its SoA pages, chained over a
+    # run of scans continuing the table, never the figures far away
+    assert pages_near_the_soa([0, 1, 2], []) == [0, 1, 2]
+    assert pages_near_the_soa([1, 2, 41, 42, 43, 44, 45, 108], [40]) == [41, 42, 43, 44, 45]
+    assert pages_near_the_soa([38, 90], [40]) == [38]
