@@ -40,6 +40,7 @@ CAPTION_PAGES_BACK = 2  # lines at a page's foot where the next page's table cap
 MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row missing column rules
 SCAN_COVER = 0.5  # a picture over this share of a page without rules is a scan (a figure is smaller)
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
+MIN_MARK_SHARE = 0.5  # of a scanned grid's non-label cells that are not headers: marks, or no schedule
 ARROW = "↔"
 ARROW_MARGIN = 2.0  # pt: a drawn arrow keeps this far from the cell's top and bottom borders
 ARROW_COVER = 0.6  # ... and covers this share of the cell's width
@@ -50,7 +51,8 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
     """Given an open PDF, return the candidate SoA grids of its pages in reading order, and warnings.
     Pages that are pictures without text are read by `page_image_reader` (OCR) into a text layer and then
     read like the other pages, in page order; without one they are reported unread."""
-    ocr = ocr_scanned_pages(pdf, page_image_reader, soa_pages=candidate_pages(pdf.texts))
+    text_soa_pages = candidate_pages(pdf.texts)
+    ocr = ocr_scanned_pages(pdf, page_image_reader, soa_pages=text_soa_pages)
     texts = [ocr.pages[i].text if i in ocr.pages else text for i, text in enumerate(pdf.texts)]
     # running headers and footers; a caption repeated on every page of a table is not one of them
     # (keys write numbers as "#": "Table #. Schedule of Activities" is read back with a number)
@@ -63,7 +65,7 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
         index = queue.pop(0)
         done.add(index)
         try:
-            found = _page_grids(pdf, index, furniture, carried, ocr.pages.get(index))
+            found = _page_grids(pdf, index, furniture, carried, ocr.pages.get(index), bool(text_soa_pages))
         except Exception as exc:  # one damaged page must not lose the others
             reading.warnings.append(ExtractionWarning(
                 code="SOA_PAGE_UNREADABLE", page=index + 1,
@@ -134,11 +136,16 @@ def _may_continue(found: list[SoaGrid], earlier: list[SoaGrid]) -> bool:
 
 
 def _page_grids(pdf: OpenPdf, index: int, furniture: frozenset[str] = frozenset(),
-                carried: list[list[float]] | None = None, ocr: OcrPage | None = None) -> list[SoaGrid]:
-    """The grids of one page; `ocr` is the text layer OCR gave a scanned page (its glyphs and rules)."""
+                carried: list[list[float]] | None = None, ocr: OcrPage | None = None,
+                scan_among_text: bool = False) -> list[SoaGrid]:
+    """The grids of one page; `ocr` is the text layer OCR gave a scanned page (its glyphs and rules);
+    `scan_among_text` when the protocol's text pages hold an SoA (a scan there must be mostly marks)."""
     geometry = pdf.rules(index)
     if ocr is not None:
-        return picture_grids(ocr, geometry.width, geometry.height, index + 1, furniture, carried)
+        grids = picture_grids(ocr, geometry.width, geometry.height, index + 1, furniture, carried)
+        # in a text protocol a scanned page near the SoA may be a questionnaire's answer grid (circles
+        # read as O, 0, OO): it continues or starts a schedule only when its cells are mostly marks
+        return [g for g in grids if _marks_outnumber_other_text(g)] if scan_among_text else grids
     scanned = len(geometry.segments) < MIN_TABLE_RULES and pdf.picture_cover(index) >= SCAN_COVER
     if scanned and pdf.texts[index].strip():
         # a scanned page with an OCR text layer: the rules are pixels, the glyphs are the layer's
@@ -166,6 +173,22 @@ def picture_grids(ocr: OcrPage, width: float, height: float, page: int | None,
     geometry = PageGeometry(width, height, ocr.chars, ocr.segments)
     grids = _geometry_grids(geometry, tables, (page or 1) - 1, True, furniture, carried)
     return [replace(grid, ocr=True, page=page) for grid in grids]
+
+
+def _marks_outnumber_other_text(grid: SoaGrid) -> bool:
+    """Whether a scanned grid's cells right of its labels that are not visit headers are mostly marks."""
+    vocab = soa_vocabulary()
+    marks = other = 0
+    for row in grid.rows:
+        for cell in row[1:]:
+            text = cell.text.strip()
+            if cell.span_copy or vocab.is_empty(text) or vocab.is_visit_like(text):
+                continue
+            if vocab.is_mark(text):
+                marks += 1
+            else:
+                other += 1
+    return marks >= MIN_MARK_SHARE * (marks + other)
 
 
 def _upright_tables(geometry: PageGeometry, text: str) -> list[RuledTable] | None:

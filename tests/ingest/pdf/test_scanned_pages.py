@@ -14,9 +14,11 @@ from reportlab.pdfgen.canvas import Canvas
 from crfgen_core.ingest.ocr import page_layer
 from crfgen_core.ingest.pdf.page_geometry import PdfChar
 from crfgen_core.ingest.pdf.pdf_reader import PdfReader
+from crfgen_core.ingest.pdf.pdf_schedules import _marks_outnumber_other_text
 from crfgen_core.ingest.pdf.scanned_pages import MAX_OCR_PAGES_ENV, pages_near_the_soa
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.ingest.soa import build_schedules
+from crfgen_core.ingest.soa.grid import GridCell, SoaGrid
 
 
 def _scan(path: Path) -> Path:
@@ -104,3 +106,15 @@ def test_only_scans_where_an_soa_can_be_are_ocr_d() -> None:
     assert pages_near_the_soa([0, 1, 2], []) == [0, 1, 2]
     assert pages_near_the_soa([1, 2, 41, 42, 43, 44, 45, 108], [40]) == [41, 42, 43, 44, 45]
     assert pages_near_the_soa([38, 90], [40]) == [38]
+
+
+def test_a_scanned_answer_grid_is_no_schedule_among_text_pages() -> None:
+    def grid(*rows: list[str]) -> SoaGrid:
+        return SoaGrid(rows=[[GridCell(text) for text in row] for row in rows], page=7)
+
+    answers = grid(["", "0", "1", "2", "3"], ["Your pain at its worst?", "O", "OO", "0", "O"],
+                   ["Your fatigue at its worst?", "oO", "O", "O©", "°"])
+    schedule = grid(["Procedure", "Screening", "Week 2", "Week 4", "Notes"],
+                    ["Vital signs", "X", "X", "X", "Seated"], ["ECG", "X", "", "X", ""])
+    assert not _marks_outnumber_other_text(answers)
+    assert _marks_outnumber_other_text(schedule)
