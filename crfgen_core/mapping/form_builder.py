@@ -17,7 +17,7 @@ from crfgen_core.mapping.crf_text import clean_question, group_label, sdtm_name
 from crfgen_core.mapping.oids import form_oid, item_group_oid, item_oid, slug
 from crfgen_core.mapping.protocol_content import ProtocolContent
 from crfgen_core.mapping.rule_set import FormSpec, ItemTemplate, RuleSet
-from crfgen_core.mapping.test_resolver import TestResolver
+from crfgen_core.mapping.test_resolver import ResolvedTest, TestResolver
 from crfgen_core.mapping.unit_book import UnitBook
 from crfgen_core.mapping.value_level import TestRecord, merge_timings, test_records
 from crfgen_core.model.design import Form, Item, ItemGroup, OdmDataType, Provenance
@@ -415,7 +415,11 @@ class FormBuilder:
                 groups.append(own)
         groups = self._content_groups(spec, base, groups, rules)
         header_vars = {item.name for group in groups for item in group.items}
-        groups.extend(self._tests(request, header_vars, notes))
+        central = self._central_tests(request)
+        if central is not None:
+            groups.extend(self._central_groups(request, central, notes))
+        else:
+            groups.extend(self._tests(request, header_vars, notes))
         seen: set[str] = set()
         for item_group in groups:  # an item OID appears once per form (COSMoS groups share date items)
             kept = []
@@ -431,7 +435,7 @@ class FormBuilder:
             repeating=spec.repeating,
             is_log=spec.is_log,
             item_groups=[g for g in groups if g.items],
-            transferred_tests=self._transferred_tests(request) if self._central(request) else [],
+            transferred_tests=_unique_codes(central or []),
         )
         return BuiltForm(form=form, notes=notes)
 
@@ -445,8 +449,6 @@ class FormBuilder:
         spec, base = request.spec, request.provenance
         if not request.tests:
             return []
-        if self._central(request):
-            return self._central_groups(request, notes)
         groups: list[ItemGroup] = []
         made: set[str] = set()
         for test in request.tests:
@@ -469,21 +471,21 @@ class FormBuilder:
                 groups.append(self._test_group(spec, term, header_vars, base))
         return groups
 
-    def _transferred_tests(self, request: FormRequest) -> list[str]:
-        """The --TESTCD values of the tests a central-laboratory form names (results come by transfer)."""
-        spec = request.spec
-        codes: list[str] = []
-        for test in request.tests:
-            resolved = self.resolver.resolve(spec.domain, spec.test_codelist, test)
-            codes.extend(code for code in resolved.codes if code not in codes)
-        return codes
+    def _central_tests(self, request: FormRequest) -> list[tuple[str, ResolvedTest]] | None:
+        """A central-laboratory form's named tests with their CT terms (resolved once, for the review note
+        and the transferred tests); None when the form names no tests or its lab is not central."""
+        if not request.tests or not self._central(request):
+            return None
+        domain, codelist = request.spec.domain, request.spec.test_codelist
+        return [(test, self.resolver.resolve(domain, codelist, test)) for test in request.tests]
 
-    def _central_groups(self, request: FormRequest, notes: list[str]) -> list[ItemGroup]:
+    def _central_groups(
+        self, request: FormRequest, tests: list[tuple[str, ResolvedTest]], notes: list[str]
+    ) -> list[ItemGroup]:
         """A central laboratory: sample collection items only; every named test listed for review."""
         spec = request.spec
         listed = []
-        for test in request.tests:
-            resolved = self.resolver.resolve(spec.domain, spec.test_codelist, test)
+        for test, resolved in tests:
             codes = ", ".join(resolved.codes) or "no CT code"
             listed.append(f"{' '.join(test.split())} ({codes})")
         lab = self.content.lab
@@ -513,3 +515,11 @@ def _specimen(group: CRFSpecialization) -> str | None:
         if item.variable_name.endswith("SPEC") and item.prepopulated_term:
             return item.prepopulated_term
     return None
+
+
+def _unique_codes(tests: list[tuple[str, ResolvedTest]]) -> list[str]:
+    """The --TESTCD values of resolved tests, each once, in the order the protocol names them."""
+    codes: list[str] = []
+    for _, resolved in tests:
+        codes.extend(code for code in resolved.codes if code not in codes)
+    return codes
