@@ -154,25 +154,28 @@ def _load_concepts(library: StandardsLibrary, text: str, hierarchy: str) -> None
                 ids.append(bc_id)
 
 
-def _errata(text: str) -> dict[tuple[str, str], tuple[str, str]]:
-    return {
-        (row["crf_item"], row["field"]): (row["draft_value"], row["corrected_value"])
-        for row in csv.DictReader(io.StringIO(text))
-    }
+Errata = dict[str, list[tuple[str, str, str]]]  # crf_item -> (field, draft value, corrected value)
 
 
-def _corrected(row: dict[str, str], errata: dict[tuple[str, str], tuple[str, str]]) -> dict[str, str]:
+def _errata(text: str) -> Errata:
+    errata: Errata = defaultdict(list)
+    for row in csv.DictReader(io.StringIO(text)):
+        errata[row["crf_item"]].append((row["field"], row["draft_value"], row["corrected_value"]))
+    return errata
+
+
+def _corrected(row: dict[str, str], errata: Errata) -> dict[str, str]:
     fixed = dict(row)
-    for (crf_item, name), (draft, corrected) in errata.items():
-        if crf_item == row["crf_item"] and fixed.get(name) == draft:
+    for name, draft, corrected in errata.get(row["crf_item"], ()):
+        if fixed.get(name) == draft:
             fixed[name] = corrected
     return fixed
 
 
-def _load_crf(library: StandardsLibrary, text: str, errata_text: str = "") -> None:
+def _load_crf(library: StandardsLibrary, text: str, errata_text: str) -> None:
     items: dict[str, list[CRFSpecItem]] = defaultdict(list)
     heads: dict[str, dict[str, str]] = {}
-    errata = _errata(errata_text) if errata_text else {}
+    errata = _errata(errata_text)
     for raw_row in csv.DictReader(io.StringIO(text)):
         row = _corrected(raw_row, errata)
         library.package_date = max(library.package_date, row["package_date"])
