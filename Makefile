@@ -34,9 +34,16 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy crfgen_core
 
-## The Dagster UI on http://127.0.0.1:3000 (webserver + daemon, so the inbox sensor and schedules run).
+## The Dagster UI on http://127.0.0.1:$(UI_PORT) (webserver + daemon, so the inbox sensor and schedules run).
+## Started from DAGSTER_HOME with the workspace file: dg dev otherwise runs in the project root, where it
+## warns that the root dagster.yaml (the template copied into DAGSTER_HOME) is not the one in use, and
+## that no virtual environment is activated. Service logs at WARNING: the sensor daemon logs two INFO
+## lines per idle tick; every tick and run is in the UI.
+UI_PORT ?= 3000
 ui: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dg dev --host 127.0.0.1 --port 3000
+	@echo "Dagster UI on http://127.0.0.1:$(UI_PORT) (DAGSTER_HOME=$(DAGSTER_HOME), data in $(CRFGEN_DATA_DIR)); Ctrl-C stops it"
+	cd $(DAGSTER_HOME) && $(abspath $(BIN))/dg dev -w $(CURDIR)/workspace.yaml \
+	  --host 127.0.0.1 --port $(UI_PORT) --log-level warning
 
 ## Regenerate the bundled example protocol (DOCX and PDF) from crfgen_core/examples/example_study.py.
 example: install
