@@ -32,7 +32,7 @@ test: install lint
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy crfgen_core
+	$(BIN)/mypy crfgen_core crfgen_dagster
 
 ## The Dagster UI on http://127.0.0.1:$(UI_PORT) (webserver + daemon, so the inbox sensor and schedules run).
 ## Started from DAGSTER_HOME with the workspace file: dg dev otherwise runs in the project root, where it

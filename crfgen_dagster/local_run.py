@@ -11,7 +11,7 @@ import dagster as dg
 
 from crfgen_dagster.definitions import defs as load_defs
 from crfgen_dagster.defs.jobs import PROTOCOL_ASSETS, REFERENCE_ASSETS
-from crfgen_dagster.defs.partitions import protocol_versions
+from crfgen_dagster.defs.partitions import PROTOCOL_VERSIONS
 from crfgen_dagster.defs.resources import settings_from_env
 from crfgen_dagster.inbox import register_protocol
 
@@ -21,11 +21,11 @@ def materialize_protocol(
 ) -> tuple[str, dg.ExecuteInProcessResult]:
     """Store `protocol`, materialize the reference data once, then its partition; return (key, result)."""
     resources = settings_from_env({**(env or {}), "CRFGEN_DATA_DIR": str(data_dir)})
-    assets = list(load_defs().assets or [])
+    assets = [a for a in load_defs().assets or [] if isinstance(a, dg.AssetsDefinition)]
     if instance.get_latest_materialization_event(dg.AssetKey("controlled_terminology")) is None:
         dg.materialize(assets, selection=list(REFERENCE_ASSETS), instance=instance, resources=resources)
     accepted = register_protocol(protocol, data_dir)
-    instance.add_dynamic_partitions(protocol_versions.name, [accepted.partition_key])
+    instance.add_dynamic_partitions(PROTOCOL_VERSIONS, [accepted.partition_key])
     result = dg.materialize(
         assets,
         selection=list(PROTOCOL_ASSETS),

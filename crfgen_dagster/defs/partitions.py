@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import dagster as dg
 
-protocol_versions = dg.DynamicPartitionsDefinition(name="protocol_versions")
+# The name as a plain str: instance methods take the name, and the definition types it as optional.
+PROTOCOL_VERSIONS = "protocol_versions"
+protocol_versions = dg.DynamicPartitionsDefinition(name=PROTOCOL_VERSIONS)

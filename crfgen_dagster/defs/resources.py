@@ -25,7 +25,7 @@ from crfgen_core.terminology.ct_store import CTStore
 DEFAULT_DATA_DIR = ".data"
 
 
-class CRFGenSettings(dg.ConfigurableResource):
+class CRFGenSettings(dg.ConfigurableResource["CRFGenSettings"]):
     """Where the data lives and the thresholds the gates use."""
 
     data_dir: str = DEFAULT_DATA_DIR
@@ -41,7 +41,7 @@ class CRFGenSettings(dg.ConfigurableResource):
         return self.data_path / "work" / partition_key / stage
 
 
-class TerminologySource(dg.ConfigurableResource):
+class TerminologySource(dg.ConfigurableResource["TerminologySource"]):
     """CDISC CT from the versioned store under the data directory (seeded with the bundled snapshot).
 
     `source` empty: use the store's current version, no fetch. Otherwise a folder, file or URL base

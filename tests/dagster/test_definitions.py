@@ -10,6 +10,8 @@ from pathlib import Path
 import dagster as dg
 
 from crfgen_dagster.definitions import defs
+from crfgen_dagster.defs.jobs import PROTOCOL_ASSETS
+from crfgen_dagster.defs.publication.assets import UPSTREAM
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,6 +48,14 @@ def test_definitions_have_the_designed_assets_checks_sensors_and_schedule() -> N
     for key in repo.asset_graph.get_all_asset_keys():
         assert repo.asset_graph.get(key).code_version, key
     assert repo.get_job("protocol_job").executor_def is dg.in_process_executor
+    # one list of protocol assets: every partitioned asset, and crf_package's manifest names the rest
+    partitioned = {
+        k.to_user_string()
+        for k in repo.asset_graph.get_all_asset_keys()
+        if repo.asset_graph.get(k).partitions_def is not None
+    }
+    assert set(PROTOCOL_ASSETS) == partitioned
+    assert set(UPSTREAM) == partitioned - {"crf_package"}
 
 
 def test_dg_check_defs_passes(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import os
 import dagster as dg
 
 from crfgen_dagster.defs.jobs import REFERENCE_ASSETS, protocol_job, reference_data_job
-from crfgen_dagster.defs.partitions import protocol_versions
+from crfgen_dagster.defs.partitions import PROTOCOL_VERSIONS, protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.inbox import scan_inbox, stored_intakes
 from crfgen_dagster.instance_records import latest_materialization
@@ -50,7 +50,7 @@ def inbox_tick(
         context.log.info(f"duplicate of an earlier protocol, kept at {stored}: {name}")
     # A tick that moved files but failed before its runs were recorded leaves intakes without a
     # partition: they are requested again here (run_key = sha256 keeps this idempotent).
-    known = set(context.instance.get_dynamic_partitions(protocol_versions.name))
+    known = set(context.instance.get_dynamic_partitions(PROTOCOL_VERSIONS))
     taken = {a.partition_key for a in scan.accepted}
     todo = [
         *scan.accepted,

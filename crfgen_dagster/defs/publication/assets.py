@@ -8,21 +8,15 @@ import dagster as dg
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.publication.publisher import publish_package
 from crfgen_core.render.package_writer import render_output
+from crfgen_dagster.defs.jobs import PROTOCOL_ASSETS
 from crfgen_dagster.defs.partitions import protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.instance_records import latest_materialization
 from crfgen_dagster.stage_files import StageFiles
 from crfgen_dagster.versions import CODE_VERSION
 
-UPSTREAM = (
-    "protocol_document",
-    "parsed_protocol",
-    "crf_design",
-    "odm_xml",
-    "annotated_crf",
-    "crf_book",
-    "redcap_dictionary",
-)
+# Every protocol asset before this one: the manifest names the materialization of each.
+UPSTREAM = tuple(asset for asset in PROTOCOL_ASSETS if asset != "crf_package")
 
 
 @dg.asset(
@@ -36,7 +30,7 @@ def crf_package(
     annotated_crf: StageFiles,
     crf_book: StageFiles,
     redcap_dictionary: StageFiles,
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[None]:
     """The published, immutable package; manifest.json ties every file to protocol, CT, code and run."""
     upstream = {}
     for asset in UPSTREAM:

@@ -51,10 +51,13 @@ def stage_output(stage: StageFiles) -> dg.Output[StageFiles]:
     )
 
 
-common = {"partitions_def": protocol_versions, "code_version": CODE_VERSION, "group_name": "rendering"}
-
-
-@dg.asset(**common, check_specs=odm_check_specs, kinds={"xml"})
+@dg.asset(
+    partitions_def=protocol_versions,
+    code_version=CODE_VERSION,
+    group_name="rendering",
+    check_specs=odm_check_specs,
+    kinds={"xml"},
+)
 def odm_xml(
     context: dg.AssetExecutionContext, settings: CRFGenSettings, crf_design: CRFDesign
 ) -> Iterator[dg.Output[StageFiles] | dg.AssetCheckResult]:
@@ -64,7 +67,9 @@ def odm_xml(
     yield from odm_check_results(stage.paths()[0])
 
 
-@dg.asset(**common, kinds={"html", "pdf"})
+@dg.asset(
+    partitions_def=protocol_versions, code_version=CODE_VERSION, group_name="rendering", kinds={"html", "pdf"}
+)
 def annotated_crf(
     context: dg.AssetExecutionContext, settings: CRFGenSettings, crf_design: CRFDesign
 ) -> dg.Output[StageFiles]:
@@ -72,7 +77,7 @@ def annotated_crf(
     return stage_output(render_stage(context, settings, crf_design))
 
 
-@dg.asset(**common, kinds={"docx"})
+@dg.asset(partitions_def=protocol_versions, code_version=CODE_VERSION, group_name="rendering", kinds={"docx"})
 def crf_book(
     context: dg.AssetExecutionContext, settings: CRFGenSettings, crf_design: CRFDesign
 ) -> dg.Output[StageFiles]:
@@ -80,7 +85,13 @@ def crf_book(
     return stage_output(render_stage(context, settings, crf_design))
 
 
-@dg.asset(**common, check_specs=redcap_check_specs, kinds={"csv"})
+@dg.asset(
+    partitions_def=protocol_versions,
+    code_version=CODE_VERSION,
+    group_name="rendering",
+    check_specs=redcap_check_specs,
+    kinds={"csv"},
+)
 def redcap_dictionary(
     context: dg.AssetExecutionContext, settings: CRFGenSettings, crf_design: CRFDesign
 ) -> Iterator[dg.Output[StageFiles] | dg.AssetCheckResult]:

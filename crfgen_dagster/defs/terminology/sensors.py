@@ -5,7 +5,7 @@ import dagster as dg
 from crfgen_core.model.terminology import CTVersionRef
 from crfgen_core.publication.ct_impact import AffectedDesign, write_impact_report
 from crfgen_dagster.defs.jobs import protocol_job
-from crfgen_dagster.defs.partitions import protocol_versions
+from crfgen_dagster.defs.partitions import PROTOCOL_VERSIONS
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.instance_records import latest_materialization, metadata_text
 
@@ -29,7 +29,7 @@ def ct_change_sensor(
         sha256=metadata_text(meta, "sha256"),
     )
     affected: list[AffectedDesign] = []
-    for key in context.instance.get_dynamic_partitions(protocol_versions.name):
+    for key in context.instance.get_dynamic_partitions(PROTOCOL_VERSIONS):
         design = latest_materialization(context.instance, "crf_design", key)
         if design is None or design.asset_materialization is None:
             continue
