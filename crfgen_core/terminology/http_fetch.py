@@ -10,6 +10,7 @@ import hashlib
 import http.client
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
@@ -87,8 +88,12 @@ def _fetch_once(url: str, policy: FetchPolicy, validators: HttpValidators | None
         raise CTFetchError(
             url, f"connection closed after {len(exc.partial)} bytes", kind="truncated"
         ) from exc
-    except (urllib.error.URLError, http.client.HTTPException, ConnectionError) as exc:
-        raise CTFetchError(url, f"network error: {exc}", kind="network") from exc
+    except urllib.error.URLError as exc:  # the reason is an OSError: say it, not urllib's repr of it
+        reason = getattr(exc.reason, "strerror", None) or str(exc.reason)
+        host = urllib.parse.urlsplit(url).netloc
+        raise CTFetchError(url, f"cannot reach {host}: {reason}", kind="network") from exc
+    except (http.client.HTTPException, ConnectionError) as exc:
+        raise CTFetchError(url, f"network error: {type(exc).__name__}: {exc}", kind="network") from exc
 
 
 def _read_body(url: str, response: http.client.HTTPResponse, max_bytes: int) -> bytes:

@@ -29,3 +29,13 @@ reference_data_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description="Load CDISC controlled terminology and standards (needed before any design).",
 )
+
+ct_refresh_job = dg.define_asset_job(
+    "ct_refresh_job",
+    selection=dg.AssetSelection.assets("controlled_terminology"),
+    executor_def=dg.in_process_executor,
+    description=(
+        "Refresh CDISC CT now: Launchpad > set ops.controlled_terminology.config.source (URL, folder or "
+        "file; empty = CRFGEN_CT_SOURCE) > Launch run. A new version triggers ct_change_sensor."
+    ),
+)

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 from crfgen_core.model.terminology import CTVersionRef
 from crfgen_core.terminology.bundled import open_seeded_store
 from crfgen_core.terminology.ct_index import CTIndex
-from crfgen_core.terminology.ct_refresh import refresh_ct
+from crfgen_core.terminology.ct_refresh import PackageRefresh, refresh_ct
 from crfgen_core.terminology.ct_store import CTStore
 
 DEFAULT_DATA_DIR = ".data"
@@ -55,17 +55,39 @@ class TerminologySource(dg.ConfigurableResource["TerminologySource"]):
     def store(self) -> CTStore:
         return open_seeded_store(Path(self.data_dir).resolve())
 
-    def refresh_and_load(self) -> CTIndex:
+    def refresh_and_load(self, source: str = "") -> CTIndex:
+        """Refresh from `source` (or the configured one; neither: no fetch), then load the current version.
+
+        A failed refresh raises CTRefreshFailed with one readable line per package; the store keeps
+        its current version (crfgen_core never replaces it with a failed download).
+        """
         store = self.store()
-        if self.source:
-            result = refresh_ct(store, self.source, packages=(self.package,))
+        source = source.strip() or self.source
+        if source:
+            result = refresh_ct(store, source, packages=(self.package,))
             if not result.ok:
-                raise RuntimeError(f"CT refresh from {self.source} failed: {result.failures}")
+                raise CTRefreshFailed(source, [_refresh_failure_line(p) for p in result.failures])
         return store.load(self.package)
 
     def load_version(self, ref: CTVersionRef) -> CTIndex:
         """Given the CT version a design recorded, return exactly that version from the store."""
         return self.store().load(ref.package, ref.version)
+
+
+class CTRefreshFailed(Exception):
+    """A CT refresh that stored nothing: the source and, per package, what went wrong."""
+
+    def __init__(self, source: str, reasons: list[str]) -> None:
+        self.source = source
+        self.reasons = reasons
+        super().__init__(f"CT refresh from {source} failed: {'; '.join(reasons)}")
+
+
+def _refresh_failure_line(failure: PackageRefresh) -> str:
+    what = " ".join(
+        part for part in (failure.package, f"[{failure.error_code}]" if failure.error_code else "") if part
+    )
+    return f"{what or 'source'}: {' '.join(failure.reason.split()) or 'no reason given'}"
 
 
 class JsonStageIOManager(dg.ConfigurableIOManager):

@@ -82,3 +82,44 @@ def test_nightly_schedule_refreshes_terminology_at_the_configured_time() -> None
     loaded = defs.get_schedule_def("ct_refresh_nightly")
     assert loaded.cron_schedule == "0 2 * * *"
     assert loaded.job.selection == dg.AssetSelection.assets("controlled_terminology")
+
+
+def test_ct_refresh_job_takes_its_source_from_the_launchpad(tmp_path: Path) -> None:
+    """What a user does in the UI: ct_refresh_job > Launchpad > source = a folder > Launch run."""
+    job = load_defs().resolve_job_def("ct_refresh_job")
+    assert {n.name for n in job.nodes} == {"controlled_terminology"}
+    assert not job.run_config_schema.config_type.fields["ops"].is_required  # launchable as is
+    resources = settings_from_env({"CRFGEN_DATA_DIR": str(tmp_path / "data")})
+    with dg.instance_for_test() as instance:
+        refreshed = dg.materialize(
+            list(load_defs().assets or []),
+            selection=["controlled_terminology"],
+            instance=instance,
+            resources=resources,
+            run_config={
+                "ops": {"controlled_terminology": {"config": {"source": str(_newer_ct_folder(tmp_path))}}}
+            },
+        )
+        assert refreshed.success
+        ct = refreshed.asset_materializations_for_node("controlled_terminology")[0]
+        assert ct.metadata["ct_version"].value == NEWER
+
+
+def test_an_unusable_ct_source_fails_the_run_with_one_readable_line(tmp_path: Path) -> None:
+    resources = settings_from_env({"CRFGEN_DATA_DIR": str(tmp_path / "data")})
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            list(load_defs().assets or []),
+            selection=["controlled_terminology"],
+            instance=instance,
+            resources=resources,
+            run_config={"ops": {"controlled_terminology": {"config": {"source": str(tmp_path / "missing")}}}},
+            raise_on_error=False,
+        )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    user = failure.step_failure_data.user_failure_data
+    assert user is not None and user.description == (
+        f"CT refresh from {tmp_path / 'missing'} failed: [CT_SOURCE]: no such file or folder; "
+        "the CT store keeps its current version"
+    )

@@ -176,3 +176,13 @@ def test_unchanged_etag_answers_304_and_stores_nothing(
     assert publisher.seen[seen_before:] == [(CURRENT, '"v1"', 304)]  # conditional, and no archive lookup
     assert sorted(str(p) for p in (tmp_path / "ct").rglob("*")) == before
     assert store.current("sdtm").version == "2025-03-25"  # type: ignore[union-attr]
+
+
+def test_an_unreachable_host_is_named_with_the_reason_not_a_python_repr() -> None:
+    from crfgen_core.terminology.errors import CTFetchError
+    from crfgen_core.terminology.http_fetch import fetch
+
+    with pytest.raises(CTFetchError) as raised:
+        fetch("http://127.0.0.1:9/ftp1/CDISC/SDTM/x.txt", FetchPolicy(timeout_s=5.0, attempts=1))
+    assert "cannot reach 127.0.0.1:9: Connection refused" in str(raised.value)
+    assert "<urlopen error" not in str(raised.value)
