@@ -32,6 +32,14 @@ def safe_dir_name(text: str) -> str:
     return cleaned[:80] or "study"
 
 
+def version_dir_name(study_dir: str, version_key: str) -> str:
+    """Given the study folder name and the version key (file stem + sha256 prefix), return the version
+    folder: the key, or only its hash when the stem is the study folder already (a protocol without a
+    protocol number is filed under its file stem: `<stem>/<stem>-<hash>` would say the stem twice)."""
+    stem, _, digest = version_key.rpartition("-")
+    return digest if stem and safe_dir_name(stem) == study_dir else version_key
+
+
 def next_revision_dir(study_dir: Path, version: str) -> Path:
     """Given a study folder and a version key, return the first free `<version>` or `<version>-rN`."""
     for revision in range(1, MAX_REVISIONS + 1):
@@ -58,8 +66,9 @@ def publish_package(
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates or DESIGN_FILE_NAME in names or MANIFEST_NAME in names:
         raise ValueError(f"package file names must be unique and not reserved: {duplicates or names}")
-    version = package_version_key(design.protocol_file, design.protocol_sha256)
-    target = next_revision_dir(outbox / safe_dir_name(design.study_name), version)
+    study_dir = safe_dir_name(design.study_name)
+    version = version_dir_name(study_dir, package_version_key(design.protocol_file, design.protocol_sha256))
+    target = next_revision_dir(outbox / study_dir, version)
     with atomic_directory(target) as staging:
         for path in files:
             shutil.copyfile(path, staging / path.name)
