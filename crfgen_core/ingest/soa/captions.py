@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from difflib import SequenceMatcher
 
-from crfgen_core.ingest.soa.grid import SoaGrid
+from crfgen_core.ingest.soa.grid import GridCell, SoaGrid
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 
 MAX_CAPTION = 160  # characters
@@ -67,15 +67,25 @@ def _words(text: str) -> str:
 def caption_rows_apart(grid: SoaGrid) -> SoaGrid:
     """A grid whose top rows are one cell merged across the whole width (the caption, and notes, typed
     inside the table's frame) without those rows; the first of them becomes the grid's title, whatever
-    its words (an OCR text layer may have lost letters of "Schedule of Activities")."""
+    its words (an OCR text layer may have lost letters of "Schedule of Activities"). A merged row right
+    above a row of marks is a section row opening a continuation page without header rows, unless it
+    reads as a caption."""
     rows = grid.rows
     top = 0
     title, continued = grid.title, grid.continued
-    while top < len(rows) - 1 and rows[top][0].text and all(
-            cell.span_copy and cell.text == rows[top][0].text for cell in rows[top][1:]):
+    vocab = soa_vocabulary()
+    while top < len(rows) - 1 and is_merged_row(rows[top]):
+        if (not is_caption(rows[top][0].text)
+                and any(vocab.is_tick(cell.text) for cell in rows[top + 1][1:] if not cell.span_copy)):
+            break
         if top == 0:
             title, continued = split_caption(_leading_caption(rows[top][0].text))
         top += 1
     if top == 0:
         return grid
     return replace(grid, rows=rows[top:], title=title, continued=continued)
+
+
+def is_merged_row(row: list[GridCell]) -> bool:
+    """Whether a grid row is one cell merged across the whole width (a caption, or a section row)."""
+    return bool(row[0].text) and all(cell.span_copy and cell.text == row[0].text for cell in row[1:])

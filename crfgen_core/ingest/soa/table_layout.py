@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from crfgen_core.ingest.soa.captions import is_merged_row
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid
 from crfgen_core.ingest.soa.vocabulary import SoaVocabulary, soa_vocabulary
 
@@ -167,7 +168,10 @@ def _pointer_columns(header_rows: list[list[GridCell]], body: list[list[GridCell
 def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaVocabulary) -> int:
     """The header ends at the first tick row, or earlier at a section row, or at a sparse labelled row
     below some header text whose cells name no visit (a row scheduling only free text, or nothing);
-    a header row fills (nearly) every column."""
+    a header row fills (nearly) every column. A top row merged across the whole width (no caption: those
+    are apart) is a section row opening a page without header rows."""
+    if is_merged_row(rows[0]):
+        return 0
     for i in range(1, first_tick_row):
         label = rows[i][0]
         if not label.text or label.span_copy:

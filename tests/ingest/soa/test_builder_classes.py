@@ -202,3 +202,15 @@ def test_a_group_header_over_many_columns_does_not_match_a_sideways_part_onto_th
     sideways = part(4, ["Day 4", "Day 5", "Day 6"], ["Consent", "Vital signs"])
     [schedule] = build_schedules([first, sideways])
     assert [v.headers[-1] for v in schedule.visits] == ["Day 1", "Day 2", "Day 3", "Day 4", "Day 5", "Day 6"]
+
+
+def test_a_continuation_page_opening_with_a_section_row_merged_across_goes_on_the_table() -> None:
+    first = _grid(3, ["Consent", "Vital signs"], title="Schedule of Activities")
+    rows = [_merged("Laboratory assessments", 5), _row("Hematology", "X", "", "X", ""),
+            _row("Chemistry", "", "X", "", "X")]
+    for title in (None, "Schedule of Activities"):  # caption over the page, or none
+        later = SoaGrid(rows=rows, page=4, title=title, continued=title is not None)
+        [schedule] = build_schedules([first, later])
+        assert [(a.label, a.group) for a in schedule.activities][2:] == [
+            ("Hematology", "Laboratory assessments"), ("Chemistry", "Laboratory assessments")]
+        assert schedule.pages == [3, 4] and len(schedule.visits) == 4
