@@ -41,6 +41,10 @@ ROW_GAP = 1.4  # font sizes: lines closer than this (top to top) belong to one r
 OVERLAP_SHARE = 0.1  # font sizes: body lines overlapping more than this stand in one row
 WRAP_PITCH = 1.35  # font sizes: words of one column this close (top to top) are one cell's text wrapped
 MAX_LINE_GAP = 2.6  # line pitches: a wider vertical gap ends the table (or its header)
+TURNED_RUN_GAP = 1.5  # em: a wider gap along a turned line separates two headers standing on it
+MAX_MARKER = 2  # characters: a shorter word set apart is a footnote marker, not a label
+RULE_SLACK = 1.5  # pt: rule pieces this close (across, and in height) are one rule
+TURNED_FOOT_SLACK = 0.5  # font sizes: a turned header ends above the first row of marks, give or take
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,18 @@ class Line:
 
 
 @dataclass(frozen=True)
+class TurnedRun:
+    """Header text turned 90 degrees: read in its own direction, placed where it stands in the frame."""
+
+    text: str
+    markers: tuple[str, ...]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
 class AlignedTable:
     rows: list[list[GridCell]]
     bbox: Box
@@ -73,12 +89,13 @@ class AlignedTable:
 
 def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
                    turned: list[tuple[FrameChar, FrameChar]] | None = None,
-                   furniture: frozenset[str] = frozenset(), carried: list[float] | None = None
-                   ) -> list[AlignedTable]:
+                   furniture: frozenset[str] = frozenset(), carried: list[float] | None = None,
+                   rules: list[Box] | None = None) -> list[AlignedTable]:
     """Given a page's glyphs (frame coordinates), return the tick-aligned tables on it, top to bottom.
     `turned` holds header glyphs written at 90 degrees: (placed in the page frame, in their own frame);
     `furniture` the keys (text_lines.edge_key) of running headers and footers, never table lines;
-    `carried` the columns of the table on the page before, which a part without header rows continues."""
+    `carried` the columns of the table on the page before, which a part without header rows continues;
+    `rules` the horizontal rules drawn on the page (a rule under the header ends it)."""
     lines = [line for line in _lines(chars, written_spaces) if edge_key(_text(line)) not in furniture]
     if not lines:
         return []
@@ -92,6 +109,7 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
     size = statistics.median(line.size for line in lines)
     gaps = [b.top - a.top for a, b in itertools.pairwise(lines) if b.top > a.top]
     pitch = max(statistics.median(gaps) if gaps else 0.0, LINE_PITCH * size)
+    runs = _turned_runs(turned or [], written_spaces)
     tables: list[AlignedTable] = []
     start = 0
     while start < len(tick_rows):
@@ -102,18 +120,98 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
         members = [k for k in tick_rows if first <= k <= last]
         seen = MIN_COLUMN_TICKS if len(members) > MIN_COLUMN_TICKS else 1  # a short last part
         centres = _columns([p.centre for k in members for p in ticks[k]], COLUMN_SLACK * size, seen)
-        header = _header_lines(lines, first, pitch)
         xs = [p.centre for k in members for p in ticks[k]]
-        centres = _header_columns(lines[header:first], centres, xs, COLUMN_SLACK * size) or centres
+        edge = _label_edge(lines[first:last + 1], centres, xs, COLUMN_SLACK * size)
+        floor = tables[-1].bbox[3] if tables else float("-inf")
+        # turned text over the columns (a turned group label beside the row labels is none)
+        over = [r for r in runs if floor < r.bottom <= lines[first].top + TURNED_FOOT_SLACK * size
+                and r.x0 > edge]
+        header = _header_lines(lines, first, pitch, min((r.top for r in over), default=None))
+        named = [*lines[header:first], *([_turned_line(over, size)] if over else [])]
+        centres = _header_columns(named, centres, xs, COLUMN_SLACK * size, edge) or centres
         if carried and not tables and _continues(lines[header:first], centres, carried, COLUMN_SLACK * size):
             centres = carried  # the same columns as the page before: a continuation without header
         if len(centres) >= 2:
-            above = lines[header - 1].bottom if header else float("-inf")
-            upright = _table(lines[header:first], lines[first:last + 1], centres)
-            tables.append(_with_turned_header(upright, turned or [], centres, (above, lines[first].top),
-                                              written_spaces))
+            first = _below_header_rule(lines, header, first, centres, rules or [])
+            last = _wrapped_tail(lines, last, centres, rules or [])
+            tables.append(_table(lines[header:first], lines[first:last + 1], centres, over))
         start = tick_rows.index(members[-1]) + 1 if members else start + 1
     return tables
+
+
+def _turned_runs(turned: list[tuple[FrameChar, FrameChar]], written_spaces: bool) -> list[TurnedRun]:
+    """Runs of turned text: the glyphs of one turned line (one column's position on the page) up to a
+    wide gap along it (a header above, a rotated group label in the body below, are two runs)."""
+    by_own = {id(own): placed for placed, own in turned}
+    runs: list[TurnedRun] = []
+    for glyphs in glyph_lines([own for _, own in turned]):
+        visible = sorted((g for g in glyphs if g.text.strip()), key=lambda g: g.x0)
+        if not visible:
+            continue
+        size = max(g.size for g in visible)
+        parts: list[list[FrameChar]] = [[visible[0]]]
+        for glyph in visible[1:]:
+            if glyph.x0 - parts[-1][-1].x1 > TURNED_RUN_GAP * size:
+                parts.append([glyph])
+            else:
+                parts[-1].append(glyph)
+        for part in parts:
+            members = [g for g in glyphs if part[0].x0 <= (g.x0 + g.x1) / 2 <= part[-1].x1]
+            content = cell_text(members, written_spaces)
+            placed = [by_own[id(g)] for g in part]
+            if content.text or content.markers:
+                runs.append(TurnedRun(content.text, content.markers, min(p.x0 for p in placed),
+                                      min(p.top for p in placed), max(p.x1 for p in placed),
+                                      max(p.bottom for p in placed)))
+    return runs
+
+
+def _wrapped_tail(lines: list[Line], last: int, centres: list[float], rules: list[Box]) -> int:
+    """The last body line: the last row of marks, or a line right under it writing only beside the
+    marks' columns (its label or note wrapped below the centred mark), with no rule between."""
+    left, right = _outer_bounds(centres)
+    while last + 1 < len(lines):
+        line, above = lines[last + 1], lines[last]
+        if (line.top - above.top > WRAP_PITCH * above.size or _legend_line(line, False)
+                or any(left <= p.centre <= right for p in line.phrases)
+                or any(above.bottom < r[1] < line.top and r[0] <= centres[0] and r[2] >= centres[-1]
+                       for r in _joined_rules(rules))):
+            return last
+        last += 1
+    return last
+
+
+def _joined_rules(rules: list[Box]) -> list[Box]:
+    """Horizontal rules drawn piece by piece (one segment per cell) joined into rules across the table."""
+    joined: list[Box] = []
+    for x0, top, x1, bottom in sorted(rules, key=lambda r: (round(r[1] / RULE_SLACK), r[0])):
+        last = joined[-1] if joined else None
+        if last is not None and abs(last[1] - top) <= RULE_SLACK and x0 <= last[2] + RULE_SLACK:
+            joined[-1] = (last[0], min(last[1], top), max(last[2], x1), max(last[3], bottom))
+        else:
+            joined.append((x0, top, x1, bottom))
+    return joined
+
+
+def _turned_line(runs: list[TurnedRun], size: float) -> Line:
+    """Turned header runs as one header line naming columns where they stand."""
+    phrases = [Phrase(r.text, r.markers, r.x0, r.x1) for r in sorted(runs, key=lambda r: r.x0)]
+    return Line(phrases, min(r.top for r in runs), max(r.bottom for r in runs), size)
+
+
+def _below_header_rule(lines: list[Line], header: int, first: int, centres: list[float], rules: list[Box]
+                       ) -> int:
+    """The first body line: lines between the lowest rule drawn across the columns above the first row
+    of marks and that row (a label wrapped above its centred mark) are body, not header."""
+    top = lines[header].top if header < first else lines[first].top
+    cuts = [r[1] for r in _joined_rules(rules)
+            if top < r[1] < lines[first].top and r[0] <= centres[0] and r[2] >= centres[-1]]
+    if not cuts:
+        return first
+    cut = max(cuts)
+    while first > header and lines[first - 1].top > cut:
+        first -= 1
+    return first
 
 
 def _continues(header: list[Line], centres: list[float], carried: list[float], slack: float) -> bool:
@@ -128,16 +226,37 @@ def _ticked(line: Line) -> bool:
     return any(soa_vocabulary().is_tick(p.text) for p in line.phrases)
 
 
-def _header_columns(header: list[Line], centres: list[float], ticks: list[float], slack: float
-                    ) -> list[float] | None:
+def _tick_start(centres: list[float], ticks: list[float], slack: float) -> float:
+    """Where the tick columns begin."""
+    return _outer_bounds(centres)[0] if len(centres) > 1 else min(ticks, default=0.0) - 2 * slack
+
+
+def _label_edge(body: list[Line], centres: list[float], ticks: list[float], slack: float) -> float:
+    """Where the row labels end: the right end of the body's words left of the tick columns (not a
+    mark, nor a footnote letter set apart after one)."""
+    vocab = soa_vocabulary()
+    start = _tick_start(centres, ticks, slack)
+    return max((p.x1 for line in body for p in line.phrases
+                if p.centre < start and len(p.text) > MAX_MARKER and not vocab.is_tick(p.text)
+                and not _is_dash(p.text)), default=start)
+
+
+def _header_columns(header: list[Line], centres: list[float], ticks: list[float], slack: float,
+                    label_edge: float = float("inf")) -> list[float] | None:
     """The tick columns plus those the header's fullest line names ("V1 V2 ... V7") where no tick stands
-    often enough (a PK table, a short table): a header phrase over no tick column is a column too."""
+    often enough (a PK table, a short table): a header phrase over no tick column is a column too, and
+    so is one starting right of every row label (a first visit whose column holds a single tick)."""
     vocab = soa_vocabulary()
     # header phrases left of the tick columns are row names ("Visit Number"), not columns
-    start = _outer_bounds(centres)[0] if len(centres) > 1 else min(ticks, default=0.0) - 2 * slack
+    start = _tick_start(centres, ticks, slack)
+
+    def names_column(phrase: Phrase) -> bool:
+        return ((phrase.centre > start or phrase.x0 > label_edge)
+                and not vocab.is_non_visit_column(phrase.text))
+
     best: list[float] = []
     for line in header:
-        named = [p.centre for p in line.phrases if p.centre > start and not vocab.is_non_visit_column(p.text)]
+        named = [p.centre for p in line.phrases if names_column(p)]
         if len(named) > len(best):
             best = named
     if not centres:  # ticks too scattered to stack: the header names the columns they stand under
@@ -151,10 +270,10 @@ def _header_columns(header: list[Line], centres: list[float], ticks: list[float]
     extra: list[float] = []
     # headers standing a column pitch from every column (not group headers centred between two), the
     # fullest line's first, then those on lines of their own (centred beside wrapped ones)
-    others = [p.centre for line in header for p in line.phrases if not vocab.is_non_visit_column(p.text)]
+    others = [p.centre for line in header for p in line.phrases if names_column(p)]
     for x in [*best, *others]:
         known = [*centres, *extra]
-        if start < x <= max(merged) + 2 * slack and all(abs(c - x) >= ON_GRID_SHARE * pitch for c in known):
+        if x <= max(merged) + 2 * slack and all(abs(c - x) >= ON_GRID_SHARE * pitch for c in known):
             extra.append(x)
     if not extra:
         return None
@@ -232,12 +351,14 @@ def _legend_line(line: Line, ticked: bool) -> bool:
     return bool(LEGEND_START.match(text) or OTHER_ENTRY.match(text)) and (not ticked or code_first)
 
 
-def _header_lines(lines: list[Line], first: int, pitch: float) -> int:
-    """Index of the first header line above the first tick row: close lines, no caption, at most a few."""
+def _header_lines(lines: list[Line], first: int, pitch: float, turned_top: float | None = None) -> int:
+    """Index of the first header line above the first tick row: close lines, no caption, at most a few;
+    lines beside turned headers (reaching up to `turned_top`) are header lines however far apart."""
     top = first
     while (top > 0 and first - top < MAX_HEADER_LINES
            and not (len(lines[top - 1].phrases) == 1 and is_caption(_text(lines[top - 1])))
-           and lines[top].top - lines[top - 1].top <= MAX_LINE_GAP * pitch):
+           and (lines[top].top - lines[top - 1].top <= MAX_LINE_GAP * pitch
+                or (turned_top is not None and lines[top - 1].bottom > turned_top))):
         top -= 1
     return top
 
@@ -257,10 +378,13 @@ def _columns(centres: list[float], slack: float, seen: int) -> list[float]:
     return [statistics.mean(c) for c in clusters if len(c) >= seen]
 
 
-def _table(header: list[Line], body: list[Line], centres: list[float]) -> AlignedTable:
+def _table(header: list[Line], body: list[Line], centres: list[float], runs: list[TurnedRun] | None = None
+           ) -> AlignedTable:
     """Header and body lines laid on the columns: column 0 the labels, one per tick column, and a last
     column for text right of the ticks (notes). Lines closer than a row gap are one row (a label or a
-    note wrapped over lines, a tick centred between them)."""
+    note wrapped over lines, a tick centred between them). Header `runs` turned 90 degrees make a header
+    row of their own, which takes in the upright header rows standing beside them (a corner label, a
+    notes column's header) where those name other columns."""
     bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
     left, right = _outer_bounds(centres)
     starts = _label_column_starts(body, left)
@@ -270,7 +394,7 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
     def label_column(phrase: Phrase, x: float | None = None) -> int:
         return max(0, sum(1 for start in starts if start <= (phrase.x0 if x is None else x) + 1.0) - 1)
 
-    rows: list[list[GridCell]] = []
+    heads: list[tuple[float, list[GridCell]]] = []  # header rows by the middle of their lines
     for group in _row_groups(header, centres, left, right, bounds, header=True):
         parts = []
         for line in group:
@@ -282,7 +406,11 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
                     k = label_column(phrase, phrase.centre) if k == 0 else k + shift
                     row[k] = GridCell(phrase.text, phrase.markers, span_copy=n > 0)
             parts.append(row)
-        rows.append(_joined(parts))
+        heads.append(((group[0].top + group[-1].bottom) / 2, _joined(parts)))
+    if runs:
+        heads = _with_turned_row(heads, _turned_row(runs, centres, shift, width),
+                                 (min(r.top for r in runs), max(r.bottom for r in runs)))
+    rows = [row for _, row in heads]
     for group in _row_groups(body, centres, left, right, bounds):
         parts = []
         for line in group:
@@ -295,11 +423,43 @@ def _table(header: list[Line], body: list[Line], centres: list[float]) -> Aligne
         rows.append(_joined(parts))
     if not any(row[-1].text for row in rows):
         rows = [row[:-1] for row in rows]  # no notes right of the ticks
-    top = min(line.top for line in [*header, *body])
+    top = min([line.top for line in [*header, *body]] + [r.top for r in runs or []])
     bottom = max(line.bottom for line in body)
     x0 = min(p.x0 for line in [*header, *body] for p in line.phrases)
     x1 = max(p.x1 for line in [*header, *body] for p in line.phrases)
     return AlignedTable(rows, (x0, top, x1, bottom), 1 + shift, tuple(centres))
+
+
+def _turned_row(runs: list[TurnedRun], centres: list[float], shift: int, width: int) -> list[GridCell]:
+    """A header row of turned runs, each over the column at its position (two runs over one column,
+    a header wrapped onto two turned lines, are one header)."""
+    bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
+    left, right = _outer_bounds(centres)
+    texts: dict[int, list[str]] = {}
+    markers: dict[int, list[str]] = {}
+    for run in sorted(runs, key=lambda r: r.x0):
+        k = _slot((run.x0 + run.x1) / 2, left, right, bounds)
+        k = k + shift if k else 0
+        if k < width:
+            texts.setdefault(k, []).append(run.text)
+            markers.setdefault(k, []).extend(run.markers)
+    return [GridCell(" ".join(texts.get(k, [])), tuple(markers.get(k, []))) for k in range(width)]
+
+
+def _with_turned_row(heads: list[tuple[float, list[GridCell]]], turned: list[GridCell],
+                     band: tuple[float, float]) -> list[tuple[float, list[GridCell]]]:
+    """Header rows with the turned row in its place: upright rows standing beside the turned text that
+    write in none of its columns (nor in each other's) are one header row with it."""
+    beside = [(y, row) for y, row in heads if band[0] <= y <= band[1]]
+    merged = turned
+    for _, row in beside:
+        if any(a.text and b.text for a, b in zip(merged, row, strict=True)):
+            break
+        merged = [a if a.text else b for a, b in zip(merged, row, strict=True)]
+    else:
+        rest = [(y, row) for y, row in heads if not band[0] <= y <= band[1]]
+        return sorted([*rest, (band[0], merged)], key=lambda item: item[0])
+    return sorted([*heads, (band[0], turned)], key=lambda item: item[0])
 
 
 def _label_column_starts(body: list[Line], left: float) -> list[float]:
@@ -394,32 +554,6 @@ def _joined(parts: list[list[GridCell]]) -> list[GridCell]:
         else:
             joined.append(GridCell())
     return joined
-
-
-def _with_turned_header(table: AlignedTable, turned: list[tuple[FrameChar, FrameChar]],
-                        centres: list[float], band: tuple[float, float], written_spaces: bool
-                        ) -> AlignedTable:
-    """The table with a header row read from text turned 90 degrees above its body (each turned line
-    stands over the column at its position; two lines over one column are one header)."""
-    inside = [pair for pair in turned if band[0] < (pair[0].top + pair[0].bottom) / 2 < band[1]]
-    if not inside:
-        return table
-    by_own = {id(own): placed for placed, own in inside}
-    bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
-    left, right = _outer_bounds(centres)
-    width = len(table.rows[0])
-    texts: dict[int, list[str]] = {}
-    for glyphs in glyph_lines([own for _, own in inside]):
-        placed = [by_own[id(g)] for g in glyphs]
-        x = statistics.mean((p.x0 + p.x1) / 2 for p in placed)
-        k = _slot(x, left, right, bounds)
-        k = k + table.label_columns - 1 if k else 0
-        if k < width:
-            texts.setdefault(k, []).append(cell_text(glyphs, written_spaces).text)
-    row = [GridCell(" ".join(texts.get(k, []))) for k in range(width)]
-    top = min(p.top for p, _ in inside)
-    bbox = (table.bbox[0], min(table.bbox[1], top), table.bbox[2], table.bbox[3])
-    return AlignedTable([row, *table.rows], bbox, table.label_columns, table.centres)
 
 
 def _header_spans(phrases: list[Phrase], centres: list[float], left: float, right: float,

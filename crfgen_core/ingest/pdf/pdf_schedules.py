@@ -218,7 +218,7 @@ def _geometry_grids(geometry: PageGeometry, tables: list[RuledTable], index: int
     rules = [box for box in (frame.box(g.x0, g.y0, g.x1, g.y1) for g in geometry.segments)
              if box[2] - box[0] > box[3] - box[1]]
     if not ruled:
-        return _aligned_grids(chars, index + 1, scanned, turned, furniture, carried)
+        return _aligned_grids(chars, index + 1, scanned, turned, furniture, carried, rules)
     grids: list[SoaGrid] = []
     for number, table in enumerate(tables):
         rows = _grid_rows(table, chars, rules, scanned, turned)
@@ -235,7 +235,7 @@ def _geometry_grids(geometry: PageGeometry, tables: list[RuledTable], index: int
     if not any(_has_ticks(grid) for grid in grids):
         # rules around the header only (booktabs with a boxed header, shaded bands): the ticks below
         # stand in columns of their own
-        return _aligned_grids(chars, index + 1, scanned, turned, furniture, carried) or grids
+        return _aligned_grids(chars, index + 1, scanned, turned, furniture, carried, rules) or grids
     return grids
 
 
@@ -246,10 +246,11 @@ def _has_ticks(grid: SoaGrid) -> bool:
 
 def _aligned_grids(chars: list[FrameChar], page: int, written_spaces: bool,
                    turned: list[tuple[FrameChar, FrameChar]], furniture: frozenset[str],
-                   carried: list[list[float]] | None) -> list[SoaGrid]:
-    """Grids of the tables on a page without column rules, their columns found by text alignment."""
+                   carried: list[list[float]] | None, rules: list[Box]) -> list[SoaGrid]:
+    """Grids of the tables on a page without column rules, their columns found by text alignment
+    (`rules`: the page's horizontal rules)."""
     grids: list[SoaGrid] = []
-    found = aligned_tables(chars, written_spaces, turned, furniture, carried[-1] if carried else None)
+    found = aligned_tables(chars, written_spaces, turned, furniture, carried[-1] if carried else None, rules)
     if found and carried is not None:
         carried.append(list(found[-1].centres))
     for number, table in enumerate(found):
