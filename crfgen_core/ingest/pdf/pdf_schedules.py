@@ -4,10 +4,11 @@ rebuilt and stitched by crfgen_core.ingest.soa."""
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import replace
 
 from crfgen_core.ingest.pdf.aligned_tables import aligned_tables
-from crfgen_core.ingest.pdf.cell_text import CellText, cell_text, text_lines
+from crfgen_core.ingest.pdf.cell_text import CellText, cell_text, glyph_lines, text_lines
 from crfgen_core.ingest.pdf.page_finder import MIN_TICKS_ON_PAGE, TICK_TOKEN, candidate_pages
 from crfgen_core.ingest.pdf.page_geometry import PageGeometry
 from crfgen_core.ingest.pdf.pdf_document import OpenPdf
@@ -41,6 +42,8 @@ MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row
 SCAN_COVER = 0.5  # a picture over this share of a page without rules is a scan (a figure is smaller)
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 MIN_MARK_SHARE = 0.5  # of a scanned grid's non-label cells that are not headers: marks, or no schedule
+NOTE_PHRASE_GAP = 1.0  # em: glyphs of a line closer than this are one phrase
+WORD_GAP = 0.15  # em: letters closer than this are one word
 ARROW = "↔"
 ARROW_MARGIN = 2.0  # pt: a drawn arrow keeps this far from the cell's top and bottom borders
 ARROW_COVER = 0.6  # ... and covers this share of the cell's width
@@ -321,6 +324,7 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
         if x0 <= cx <= x1 and top <= cy <= bottom:
             slot = (max(0, bisect.bisect_right(rows, cy) - 1), max(0, bisect.bisect_right(columns, cx) - 1))
             buckets.setdefault(slot, []).append(ch)
+    buckets, noted = _without_notes_across_cells(buckets, table, rows, columns)
     borders = [*rows, bottom]
     inner_rules = [rule for rule in rules if rule[2] > x0 and rule[0] < x1 and top < rule[1] < bottom
                    and _distance(borders, (rule[1] + rule[3]) / 2) > ARROW_MARGIN]
@@ -330,7 +334,13 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
         c_end = max(c + 1, sum(1 for x in columns if x < box[2] - GRID_TOLERANCE))
         r_end = max(r + 1, sum(1 for y in rows if y < box[3] - GRID_TOLERANCE))
         glyphs = [ch for i in range(r, r_end) for k in range(c, c_end) for ch in buckets.get((i, k), ())]
-        parts = _column_parts(buckets, range(r, r_end), range(c, c_end), written_spaces)
+        split = _row_parts(buckets, range(r, r_end), range(c, c_end), written_spaces)
+        if split is not None:  # over grid rows whose labels are ruled apart: each row's marks are its own
+            for i, row_parts in split.items():
+                for k, part in row_parts.items():
+                    grid[i][k] = GridCell(part.text, part.markers)
+            continue
+        parts = _column_parts(buckets, range(r, r_end), range(c, c_end), written_spaces, box in noted)
         if parts is not None:  # a row drawn without its inner column rules: marks stand in columns
             for k, part in parts.items():
                 for i in range(r, r_end):
@@ -349,22 +359,112 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
             for k in range(c, c_end):
                 copy = i > r or k > c
                 grid[i][k] = GridCell(content.text, content.markers, span_copy=copy)
-    return split_stacked_rows(grid, buckets, columns, borders, written_spaces)
+    return split_stacked_rows(_own_marks_only(grid), buckets, columns, borders, written_spaces)
+
+
+def _without_notes_across_cells(buckets: dict[tuple[int, int], list[FrameChar]], table: RuledTable,
+                                rows: list[float], columns: list[float]
+                                ) -> tuple[dict[tuple[int, int], list[FrameChar]], set[Box]]:
+    """The glyphs without a note written across cell borders: a word whose letters stand in two cells
+    is no cell text but a line set across the row's visit columns (under its marks, with only a dashed
+    line between), the column rules above it drawn through (or shaded cells reaching down into it).
+    Also the boxes such a note was taken from: no merged cells, their marks stand in their columns."""
+    box_of: dict[tuple[int, int], int] = {}
+    for n, box in enumerate(table.cells):
+        r, c = _index(rows, box[1]), _index(columns, box[0])
+        r_end = max(r + 1, sum(1 for y in rows if y < box[3] - GRID_TOLERANCE))
+        c_end = max(c + 1, sum(1 for x in columns if x < box[2] - GRID_TOLERANCE))
+        for i in range(r, r_end):
+            for k in range(c, c_end):
+                box_of[(i, k)] = n
+    slot_of = {id(ch): slot for slot, glyphs in buckets.items() for ch in glyphs}
+    dropped: set[int] = set()
+    for i in sorted({slot[0] for slot in buckets}):
+        for line in glyph_lines([ch for (r, _), glyphs in buckets.items() if r == i for ch in glyphs]):
+            visible = sorted((ch for ch in line if ch.text.strip()), key=lambda ch: ch.x0)
+            phrases: list[list[FrameChar]] = [visible[:1]]
+            for a, b in itertools.pairwise(visible):
+                if b.x0 - a.x1 > NOTE_PHRASE_GAP * max(a.size, b.size):
+                    phrases.append([])
+                phrases[-1].append(b)
+            for phrase in phrases:
+                if any(box_of.get(slot_of[id(a)]) != box_of.get(slot_of[id(b)])
+                       and b.x0 - a.x1 < WORD_GAP * max(a.size, b.size)
+                       and a.text.isalpha() and b.text.isalpha() for a, b in itertools.pairwise(phrase)):
+                    dropped.update(id(ch) for ch in phrase)
+    if not dropped:
+        return buckets, set()
+    noted = {table.cells[box_of[slot_of[key]]] for key in dropped if slot_of[key] in box_of}
+    return {slot: [ch for ch in glyphs if id(ch) not in dropped] for slot, glyphs in buckets.items()}, noted
+
+
+def _own_marks_only(grid: list[list[GridCell]]) -> list[list[GridCell]]:
+    """Rows without marks copied down from the row above when they hold marks of their own under a label
+    of their own: the rule between the two rows was drawn dashed (or left out) in some columns, which
+    made those cells one box over both rows; a mark merged over two rows is never set beside own marks."""
+    vocab = soa_vocabulary()
+    for i in range(1, len(grid)):
+        row, above = grid[i], grid[i - 1]
+        if (not row[0].text or row[0].span_copy
+                or not any(not c.span_copy and vocab.is_tick(c.text) for c in row[1:])):
+            continue
+        grid[i] = [GridCell() if k and c.span_copy and vocab.is_tick(c.text) and above[k].text == c.text
+                   else c for k, c in enumerate(row)]
+    return grid
+
+
+def _row_parts(buckets: dict[tuple[int, int], list[FrameChar]], rows: range, columns: range,
+               written_spaces: bool) -> dict[int, dict[int, CellText]] | None:
+    """The text of each grid row and column under a box spanning several grid rows, when its glyphs
+    stand in two or more of them as marks of their own: a rule between two rows drawn dashed (or left
+    out) in some columns, not a cell merged over the rows (its text is no mark per row)."""
+    inked = [i for i in rows if any(buckets.get((i, k)) for k in columns)]
+    if len(inked) < 2:
+        return None
+    if len(columns) > 1:
+        split = {i: _column_parts(buckets, range(i, i + 1), columns, written_spaces) for i in inked}
+        if all(parts is None for parts in split.values()):
+            return None
+        return {i: parts or {} for i, parts in split.items()}
+    k = columns[0]
+    texts = {i: cell_text(buckets[(i, k)], written_spaces) for i in inked}
+    if not all(soa_vocabulary().is_tick(text.text) for text in texts.values()):
+        return None
+    return {i: {k: text} for i, text in texts.items()}
 
 
 def _column_parts(buckets: dict[tuple[int, int], list[FrameChar]], rows: range, columns: range,
-                  written_spaces: bool) -> dict[int, CellText] | None:
+                  written_spaces: bool, noted: bool = False) -> dict[int, CellText] | None:
     """The text of each grid column under a box spanning several, when two or more of them hold a tick
-    of their own: the row's column rules were left out (or drawn as pictures), its marks are not one
-    merged cell (a merged cell's text is one phrase, not ticks standing in separate columns)."""
+    of their own (one, in a box a note across cells was taken from): the row's column rules were left
+    out (or drawn as pictures), its marks are not one merged cell (a merged cell's text is one phrase,
+    not ticks standing in separate columns). A line of text set across the columns under (or over) a
+    line of such marks, with only a dashed line between, is a note on the row: the marks are its cells."""
     if len(columns) < 2:
         return None
     slots = {k: [ch for i in rows for ch in buckets.get((i, k), ())] for k in columns}
+    lines = glyph_lines([ch for glyphs in slots.values() for ch in glyphs])
+    if len(lines) > 1:
+        marks = [line for line in lines if _mark_line(line, slots, written_spaces)]
+        if marks:
+            kept = {id(ch) for line in marks for ch in line}
+            slots = {k: [ch for ch in glyphs if id(ch) in kept] for k, glyphs in slots.items()}
     parts = {k: cell_text(glyphs, written_spaces) for k, glyphs in slots.items() if glyphs}
     vocab = soa_vocabulary()
-    if sum(1 for part in parts.values() if vocab.is_tick(part.text)) < MIN_SPLIT_TICKS:
+    if sum(1 for part in parts.values() if vocab.is_tick(part.text)) < (1 if noted else MIN_SPLIT_TICKS):
         return None
     return parts
+
+
+def _mark_line(line: list[FrameChar], slots: dict[int, list[FrameChar]], written_spaces: bool) -> bool:
+    """Whether a line of glyphs under a box spanning columns writes marks only, in two or more columns."""
+    vocab = soa_vocabulary()
+    on_line = {id(ch) for ch in line}
+    texts = [cell_text([ch for ch in glyphs if id(ch) in on_line], written_spaces).text
+             for glyphs in slots.values()]
+    texts = [text for text in texts if text]
+    return sum(1 for text in texts if vocab.is_tick(text)) >= MIN_SPLIT_TICKS and all(
+        vocab.is_tick(text) or vocab.is_empty(text) for text in texts)
 
 
 def _distance(values: list[float], value: float) -> float:

@@ -123,6 +123,8 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         label_cells = [c for j, c in enumerate(row[:first_visit])
                        if c.text and not c.span_copy and j not in pointers]
         if not label_cells:
+            if _merged_note(row, visit_columns, vocab):
+                continue  # one text set across the visit columns under a row: a note on it, no marks
             if body_rows and any(row[j].text for j in visit_columns):
                 body_rows[-1] = _continue_row(body_rows[-1], [GridCell() if vocab.is_empty(row[j].text)
                                                               else row[j] for j in visit_columns])
@@ -247,6 +249,13 @@ def _split_marker(cell: GridCell) -> GridCell:
         return cell
     extra = tuple(m.strip() for m in match.group("markers").split(","))
     return GridCell(match.group("text"), tuple(dict.fromkeys(cell.markers + extra)), cell.span_copy)
+
+
+def _merged_note(row: list[GridCell], columns: list[int], vocab: SoaVocabulary) -> bool:
+    """Whether a row's visit cells are one text merged across two or more of them that is no mark."""
+    texts = [row[j] for j in columns if row[j].text]
+    return (len(texts) >= MIN_VISIT_COLUMNS and len({c.text for c in texts}) == 1
+            and sum(1 for c in texts if not c.span_copy) <= 1 and not vocab.is_tick(texts[0].text))
 
 
 def _continue_row(row: BodyRow, values: list[GridCell]) -> BodyRow:
