@@ -124,8 +124,9 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
         edge = _label_edge(lines[first:last + 1], centres, xs, COLUMN_SLACK * size)
         floor = tables[-1].bbox[3] if tables else float("-inf")
         # turned text over the columns (a turned group label beside the row labels is none)
+        start_x = _tick_start(centres, xs, COLUMN_SLACK * size)
         over = [r for r in runs if floor < r.bottom <= lines[first].top + TURNED_FOOT_SLACK * size
-                and r.x0 > edge]
+                and (r.x0 > edge or (r.x0 + r.x1) / 2 > start_x)]
         header = _header_lines(lines, first, pitch, min((r.top for r in over), default=None))
         named = [*lines[header:first], *([_turned_line(over, size)] if over else [])]
         centres = _header_columns(named, centres, xs, COLUMN_SLACK * size, edge) or centres
