@@ -324,17 +324,21 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
         if x0 <= cx <= x1 and top <= cy <= bottom:
             slot = (max(0, bisect.bisect_right(rows, cy) - 1), max(0, bisect.bisect_right(columns, cx) - 1))
             buckets.setdefault(slot, []).append(ch)
-    buckets, noted = _without_notes_across_cells(buckets, table, rows, columns)
+    # a text layer over a scan spreads each word's glyphs over its box: its words may cross any border
+    # (so do its boxes, read from pixels); the repairs for dashed rules below are for drawn tables
+    buckets, noted = (buckets, set()) if written_spaces else _without_notes_across_cells(
+        buckets, table, rows, columns)
     borders = [*rows, bottom]
     inner_rules = [rule for rule in rules if rule[2] > x0 and rule[0] < x1 and top < rule[1] < bottom
                    and _distance(borders, (rule[1] + rule[3]) / 2) > ARROW_MARGIN]
     grid = [[GridCell() for _ in columns] for _ in rows]
+    copied_down: set[tuple[int, int]] = set()  # cells holding a copy of the cell above (merged down)
     for box in sorted(table.cells, key=lambda b: (b[1], b[0])):
         r, c = _index(rows, box[1]), _index(columns, box[0])
         c_end = max(c + 1, sum(1 for x in columns if x < box[2] - GRID_TOLERANCE))
         r_end = max(r + 1, sum(1 for y in rows if y < box[3] - GRID_TOLERANCE))
         glyphs = [ch for i in range(r, r_end) for k in range(c, c_end) for ch in buckets.get((i, k), ())]
-        split = _row_parts(buckets, range(r, r_end), range(c, c_end), written_spaces)
+        split = None if written_spaces else _row_parts(buckets, range(r, r_end), range(c, c_end), False)
         if split is not None:  # over grid rows whose labels are ruled apart: each row's marks are its own
             for i, row_parts in split.items():
                 for k, part in row_parts.items():
@@ -345,6 +349,8 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
             for k, part in parts.items():
                 for i in range(r, r_end):
                     grid[i][k] = GridCell(part.text, part.markers, span_copy=i > r)
+                    if i > r:
+                        copied_down.add((i, k))
             continue
         if not glyphs and turned:
             glyphs = [own for placed, own in turned if box[0] <= (placed.x0 + placed.x1) / 2 <= box[2]
@@ -359,7 +365,11 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
             for k in range(c, c_end):
                 copy = i > r or k > c
                 grid[i][k] = GridCell(content.text, content.markers, span_copy=copy)
-    return split_stacked_rows(_own_marks_only(grid), buckets, columns, borders, written_spaces)
+                if i > r:
+                    copied_down.add((i, k))
+    if not written_spaces:
+        grid = _own_marks_only(grid, copied_down)
+    return split_stacked_rows(grid, buckets, columns, borders, written_spaces)
 
 
 def _without_notes_across_cells(buckets: dict[tuple[int, int], list[FrameChar]], table: RuledTable,
@@ -398,18 +408,18 @@ def _without_notes_across_cells(buckets: dict[tuple[int, int], list[FrameChar]],
     return {slot: [ch for ch in glyphs if id(ch) not in dropped] for slot, glyphs in buckets.items()}, noted
 
 
-def _own_marks_only(grid: list[list[GridCell]]) -> list[list[GridCell]]:
+def _own_marks_only(grid: list[list[GridCell]], copied_down: set[tuple[int, int]]) -> list[list[GridCell]]:
     """Rows without marks copied down from the row above when they hold marks of their own under a label
     of their own: the rule between the two rows was drawn dashed (or left out) in some columns, which
     made those cells one box over both rows; a mark merged over two rows is never set beside own marks."""
     vocab = soa_vocabulary()
     for i in range(1, len(grid)):
-        row, above = grid[i], grid[i - 1]
+        row = grid[i]
         if (not row[0].text or row[0].span_copy
                 or not any(not c.span_copy and vocab.is_tick(c.text) for c in row[1:])):
             continue
-        grid[i] = [GridCell() if k and c.span_copy and vocab.is_tick(c.text) and above[k].text == c.text
-                   else c for k, c in enumerate(row)]
+        grid[i] = [GridCell() if (i, k) in copied_down and k and vocab.is_tick(c.text) else c
+                   for k, c in enumerate(row)]
     return grid
 
 
@@ -443,7 +453,7 @@ def _column_parts(buckets: dict[tuple[int, int], list[FrameChar]], rows: range, 
     if len(columns) < 2:
         return None
     slots = {k: [ch for i in rows for ch in buckets.get((i, k), ())] for k in columns}
-    lines = glyph_lines([ch for glyphs in slots.values() for ch in glyphs])
+    lines = [] if written_spaces else glyph_lines([ch for glyphs in slots.values() for ch in glyphs])
     if len(lines) > 1:
         marks = [line for line in lines if _mark_line(line, slots, written_spaces)]
         if marks:
