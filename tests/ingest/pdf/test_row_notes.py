@@ -76,3 +76,15 @@ def test_a_note_merged_across_the_visit_columns_under_a_row_marks_nothing() -> N
     [schedule] = build_schedules([SoaGrid(rows=rows, page=1, title="Schedule of Activities")])
     assert len(schedule.cells) == 3
     assert all(cell.text == "X" for cell in schedule.cells)
+
+
+def test_a_mark_merged_across_visits_under_a_row_of_marks_stays_on_every_visit() -> None:
+    cells = [*_boxes(0, 20, range(5)), *_boxes(20, 40, range(5)),
+             *_boxes(40, 60, range(2)), (130.0, 40.0, RIGHT, 60.0)]  # one mark merged over V2 to V4
+    table = RuledTable(bbox=(0.0, 0.0, RIGHT, 60.0), columns=LEFTS, rows=[0.0, 20.0, 40.0], cells=cells)
+    chars = [*_text("Procedure", 2, 6), *(g for k, v in enumerate(["V1", "V2", "V3", "V4"])
+                                          for g in _text(v, LEFTS[k + 1] + 10, 6)),
+             *_text("Medications", 2, 26), *(g for x in LEFTS[1:] for g in _text("X", x + 12, 26)),
+             *_text("Bone marrow", 2, 46), *_text("X", 112, 46), *_text("X", 172, 46)]
+    rows = _grid_rows(table, chars, [], False, [])
+    assert [cell.text for cell in rows[2][1:]] == ["X", "X", "X", "X"]
