@@ -42,6 +42,7 @@ MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row
 SCAN_COVER = 0.5  # a picture over this share of a page without rules is a scan (a figure is smaller)
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 MIN_MARK_SHARE = 0.5  # of a scanned grid's non-label cells that are not headers: marks, or no schedule
+MERGED_MIDDLE_SHARE = 0.2  # of a box's height: text this close to its middle is centred in it
 NOTE_PHRASE_GAP = 1.0  # em: glyphs of a line closer than this are one phrase
 WORD_GAP = 0.15  # em: letters closer than this are one word
 ARROW = "↔"
@@ -365,7 +366,7 @@ def _grid_rows(table: RuledTable, chars: list[FrameChar], rules: list[Box], writ
             for k in range(c, c_end):
                 copy = i > r or k > c
                 grid[i][k] = GridCell(content.text, content.markers, span_copy=copy)
-                if i > r:
+                if i > r and not _centred_down(box, glyphs):
                     copied_down.add((i, k))
     if not written_spaces:
         grid = _own_marks_only(grid, copied_down)
@@ -408,10 +409,17 @@ def _without_notes_across_cells(buckets: dict[tuple[int, int], list[FrameChar]],
     return {slot: [ch for ch in glyphs if id(ch) not in dropped] for slot, glyphs in buckets.items()}, noted
 
 
+def _centred_down(box: Box, glyphs: list[FrameChar]) -> bool:
+    """Whether a box's glyphs stand in the middle of its height: a cell merged down over its rows, not
+    the top row's text in a box a dashed rule failed to close."""
+    middle = sum((ch.top + ch.bottom) / 2 for ch in glyphs) / len(glyphs) if glyphs else box[1]
+    return abs(middle - (box[1] + box[3]) / 2) <= MERGED_MIDDLE_SHARE * (box[3] - box[1])
+
+
 def _own_marks_only(grid: list[list[GridCell]], copied_down: set[tuple[int, int]]) -> list[list[GridCell]]:
-    """Rows without marks copied down from the row above when they hold marks of their own under a label
-    of their own: the rule between the two rows was drawn dashed (or left out) in some columns, which
-    made those cells one box over both rows; a mark merged over two rows is never set beside own marks."""
+    """Rows without marks copied down from the row above (`copied_down`: from the top of a box, not its
+    middle) when they hold marks of their own under a label of their own: the rule between the two rows
+    was drawn dashed (or left out) in some columns, which made those cells one box over both rows."""
     vocab = soa_vocabulary()
     for i in range(1, len(grid)):
         row = grid[i]

@@ -88,3 +88,17 @@ def test_a_mark_merged_across_visits_under_a_row_of_marks_stays_on_every_visit()
              *_text("Bone marrow", 2, 46), *_text("X", 112, 46), *_text("X", 172, 46)]
     rows = _grid_rows(table, chars, [], False, [])
     assert [cell.text for cell in rows[2][1:]] == ["X", "X", "X", "X"]
+
+
+def test_a_mark_centred_in_a_cell_merged_down_over_two_rows_marks_both() -> None:
+    cells = [*_boxes(0, 20, range(5)), *_boxes(20, 40, range(1)), *_boxes(40, 60, range(1)),
+             (100.0, 20.0, 130.0, 60.0),  # one mark merged down over both rows, centred on their border
+             *_boxes(20, 40, range(2, 5)), *_boxes(40, 60, range(2, 5))]
+    table = RuledTable(bbox=(0.0, 0.0, RIGHT, 60.0), columns=LEFTS, rows=[0.0, 20.0, 40.0], cells=cells)
+    chars = [*_text("Procedure", 2, 6), *(g for k, v in enumerate(["V1", "V2", "V3", "V4"])
+                                          for g in _text(v, LEFTS[k + 1] + 10, 6)),
+             *_text("In-clinic", 2, 26), *_text("X", 112, 36), *_text("X", 142, 26),
+             *_text("Televisit", 2, 46), *_text("X", 172, 46)]
+    rows = _grid_rows(table, chars, [], False, [])
+    assert [cell.text for cell in rows[1][1:]] == ["X", "X", "", ""]
+    assert [cell.text for cell in rows[2][1:]] == ["X", "", "X", ""]
