@@ -42,6 +42,7 @@ MIN_SPLIT_TICKS = 2  # ticks in separate columns under one box: the box is a row
 SCAN_COVER = 0.5  # a picture over this share of a page without rules is a scan (a figure is smaller)
 PIXEL_RULES_DPI = 100.0  # enough to see a hairline rule, cheap to render
 MIN_MARK_SHARE = 0.5  # of a scanned grid's non-label cells that are not headers: marks, or no schedule
+BORDER_SHARE = 0.5  # em: a letter ending this close to a column border may run on across it
 MERGED_MIDDLE_SHARE = 0.2  # of a box's height: text this close to its middle is centred in it
 NOTE_PHRASE_GAP = 1.0  # em: glyphs of a line closer than this are one phrase
 WORD_GAP = 0.15  # em: letters closer than this are one word
@@ -380,17 +381,23 @@ def _without_notes_across_cells(buckets: dict[tuple[int, int], list[FrameChar]],
     is no cell text but a line set across the row's visit columns (under its marks, with only a dashed
     line between), the column rules above it drawn through (or shaded cells reaching down into it).
     Also the boxes such a note was taken from: no merged cells, their marks stand in their columns."""
+    # only rows with letters on both sides of a column border can hold such a word (cells have padding)
+    touching = {i for (i, k), glyphs in buckets.items() if k + 1 < len(columns)
+                and _letter_near(glyphs, columns[k + 1], right=True)
+                and _letter_near(buckets.get((i, k + 1), []), columns[k + 1], right=False)}
+    if not touching:
+        return buckets, set()
     box_of: dict[tuple[int, int], int] = {}
     for n, box in enumerate(table.cells):
         r, c = _index(rows, box[1]), _index(columns, box[0])
-        r_end = max(r + 1, sum(1 for y in rows if y < box[3] - GRID_TOLERANCE))
-        c_end = max(c + 1, sum(1 for x in columns if x < box[2] - GRID_TOLERANCE))
+        r_end = max(r + 1, bisect.bisect_left(rows, box[3] - GRID_TOLERANCE))
+        c_end = max(c + 1, bisect.bisect_left(columns, box[2] - GRID_TOLERANCE))
         for i in range(r, r_end):
             for k in range(c, c_end):
                 box_of[(i, k)] = n
     slot_of = {id(ch): slot for slot, glyphs in buckets.items() for ch in glyphs}
     dropped: set[int] = set()
-    for i in sorted({slot[0] for slot in buckets}):
+    for i in sorted(touching):
         for line in glyph_lines([ch for (r, _), glyphs in buckets.items() if r == i for ch in glyphs]):
             visible = sorted((ch for ch in line if ch.text.strip()), key=lambda ch: ch.x0)
             phrases: list[list[FrameChar]] = [visible[:1]]
@@ -407,6 +414,12 @@ def _without_notes_across_cells(buckets: dict[tuple[int, int], list[FrameChar]],
         return buckets, set()
     noted = {table.cells[box_of[slot_of[key]]] for key in dropped if slot_of[key] in box_of}
     return {slot: [ch for ch in glyphs if id(ch) not in dropped] for slot, glyphs in buckets.items()}, noted
+
+
+def _letter_near(glyphs: list[FrameChar], border: float, right: bool) -> bool:
+    """Whether a letter of a cell ends (`right`) or starts this close to a column border."""
+    return any(ch.text.isalpha() and (ch.x1 > border - BORDER_SHARE * ch.size if right
+                                      else ch.x0 < border + BORDER_SHARE * ch.size) for ch in glyphs)
 
 
 def _centred_down(box: Box, glyphs: list[FrameChar]) -> bool:
