@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from crfgen_core.ingest.errors import InputLimitExceededError
 from crfgen_core.ingest.pdf.pdf_document import open_pdf
+from crfgen_core.ingest.running_deadline import deadline_running
 
 # The largest real protocols seen (500+ pages with scanned appendices) are under 60 MB and 700 pages.
 DEFAULT_MAX_SIZE_BYTES = 200 * 1024 * 1024
@@ -125,6 +127,9 @@ class ExtractionDeadline:
     """A time budget for reading one file, checked between steps (extraction is not interruptible).
 
     `check` raises InputLimitExceededError once the budget is spent, naming the step that overran.
+    While `running()` is active, loops inside a format reader call `check_running_deadline`
+    (running_deadline.py) too, so a file built to be slow to read (hundreds of thousands of empty
+    paragraphs) stops at the deadline instead of after the read.
     """
 
     path: Path
@@ -146,3 +151,9 @@ class ExtractionDeadline:
                 f"extraction took over {self.max_seconds:g} s (stopped after {step}; "
                 f"raise {ENV_MAX_EXTRACTION_SECONDS} if this protocol is genuine)",
             )
+
+    @contextmanager
+    def running(self) -> Iterator[ExtractionDeadline]:
+        """Make this the deadline readers check (`check_running_deadline`) until the block ends."""
+        with deadline_running(self):
+            yield self

@@ -27,6 +27,7 @@ from crfgen_core.model.protocol import (
     Objective,
     Panel,
     ParsedProtocol,
+    ProtocolDocument,
     ProtocolFacts,
     Schedule,
     StudyMetadata,
@@ -49,6 +50,11 @@ def read_protocol(path: Path, limits: InputLimits | None = None) -> ParsedProtoc
     limits = limits or InputLimits.from_env()
     check_input_limits(path, limits)
     deadline = ExtractionDeadline.start(path, limits)
+    with deadline.running():
+        return _read_opened(path, document, deadline)
+
+
+def _read_opened(path: Path, document: ProtocolDocument, deadline: ExtractionDeadline) -> ParsedProtocol:
     source = reader_for(path, document.format).open(path)
     try:
         document = document.model_copy(update={"pages": source.page_count})

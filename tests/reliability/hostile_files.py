@@ -25,6 +25,9 @@ BOMB_GIGABYTES = 2
 MANY_PAGES = 3_000
 NESTING_DEPTH = 100_000
 
+# A zip member's compressed bytes, or (block, repeat, tail) streamed without being built in memory.
+Payload = bytes | tuple[bytes, int, bytes]
+
 
 def example_pdf_bytes() -> bytes:
     return example_protocol_path("pdf").read_bytes()
@@ -194,19 +197,24 @@ def macro_docx(folder: Path) -> Path:
     return path
 
 
+def _space_blocks(gigabytes: int) -> tuple[bytes, int, bytes]:
+    """One deflated megabyte of spaces after a full flush, its repeat count for `gigabytes`, the tail."""
+    megabyte = b" " * (1 << 20)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    compressor.compress(megabyte)
+    compressor.flush(zlib.Z_FULL_FLUSH)
+    block = compressor.compress(megabyte) + compressor.flush(zlib.Z_FULL_FLUSH)
+    return block, gigabytes * 1024, compressor.flush(zlib.Z_FINISH)
+
+
 def zip_bomb_docx(folder: Path, gigabytes: int = BOMB_GIGABYTES) -> Path:
     """A DOCX whose word/document.xml inflates to `gigabytes` GB of spaces, written without ever holding it.
 
     One megabyte of spaces is deflated once; a full flush makes each block independent of the ones before,
     so the same compressed block repeated N times is a valid stream that inflates to N MB.
     """
+    block, count, tail = _space_blocks(gigabytes)
     megabyte = b" " * (1 << 20)
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    compressor.compress(megabyte)
-    compressor.flush(zlib.Z_FULL_FLUSH)
-    block = compressor.compress(megabyte) + compressor.flush(zlib.Z_FULL_FLUSH)
-    tail = compressor.flush(zlib.Z_FINISH)
-    count = gigabytes * 1024
     crc = 0
     for _ in range(count):
         crc = zlib.crc32(megabyte, crc)
@@ -216,7 +224,7 @@ def zip_bomb_docx(folder: Path, gigabytes: int = BOMB_GIGABYTES) -> Path:
             for info in archive.infolist()
             if info.filename != DOCUMENT_PART
         }
-    entries: list[tuple[str, int, bytes | tuple[bytes, int, bytes], int, int]] = []
+    entries: list[tuple[str, int, Payload, int, int]] = []
     for name, data in small.items():
         deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
         packed = deflater.compress(data) + deflater.flush()
@@ -227,9 +235,7 @@ def zip_bomb_docx(folder: Path, gigabytes: int = BOMB_GIGABYTES) -> Path:
     return path
 
 
-def _write_raw_zip(
-    path: Path, entries: list[tuple[str, int, bytes | tuple[bytes, int, bytes], int, int]]
-) -> None:
+def _write_raw_zip(path: Path, entries: list[tuple[str, int, Payload, int, int]], flags: int = 0) -> None:
     """Write a zip from already-deflated members; a (block, repeat, tail) member is streamed, not built."""
     central = io.BytesIO()
     with path.open("wb") as out:
@@ -241,7 +247,18 @@ def _write_raw_zip(
             offset = out.tell()
             out.write(
                 struct.pack(
-                    "<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, compressed, size, len(encoded), 0
+                    "<4s5H3L2H",
+                    b"PK\x03\x04",
+                    20,
+                    flags,
+                    method,
+                    0,
+                    0x21,
+                    crc,
+                    compressed,
+                    size,
+                    len(encoded),
+                    0,
                 )
                 + encoded
             )
@@ -258,7 +275,7 @@ def _write_raw_zip(
                     b"PK\x01\x02",
                     20,
                     20,
-                    0,
+                    flags,
                     method,
                     0,
                     0x21,
@@ -283,6 +300,160 @@ def _write_raw_zip(
         )
 
 
+def _example_members() -> dict[str, bytes]:
+    with zipfile.ZipFile(example_protocol_path("docx")) as archive:
+        return {info.filename: archive.read(info.filename) for info in archive.infolist()}
+
+
+def _deflated(data: bytes) -> bytes:
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return deflater.compress(data) + deflater.flush()
+
+
+def _raw_docx(
+    path: Path, members: dict[str, bytes], special: dict[str, tuple[int, Payload, int, int]] | None = None
+) -> Path:
+    """The example's members, deflated; `special` gives a member's (method, payload, crc, declared size)."""
+    entries: list[tuple[str, int, Payload, int, int]] = []
+    for name, data in members.items():
+        if special and name in special:
+            method, payload, crc, size = special[name]
+            entries.append((name, method, payload, crc, size))
+        else:
+            entries.append((name, 8, _deflated(data), zlib.crc32(data), len(data)))
+    _write_raw_zip(path, entries)
+    return path
+
+
+ZIPCRYPTO_PASSWORD = b"protocol-secret"
+
+
+def _zipcrypto(plain: bytes, crc: int) -> bytes:
+    """Traditional PKWARE encryption (APPNOTE 6.1): a 12-byte header whose last byte checks the CRC."""
+    keys = [0x12345678, 0x23456789, 0x34567890]
+
+    def crc_byte(value: int, byte: int) -> int:
+        return zlib.crc32(bytes([byte]), value ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+
+    def update(byte: int) -> None:
+        keys[0] = crc_byte(keys[0], byte)
+        keys[1] = ((keys[1] + (keys[0] & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+        keys[2] = crc_byte(keys[2], keys[1] >> 24)
+
+    for byte in ZIPCRYPTO_PASSWORD:
+        update(byte)
+    out = bytearray()
+    for byte in bytes(11) + bytes([crc >> 24]) + plain:
+        temp = (keys[2] | 2) & 0xFFFF
+        out.append(byte ^ (((temp * (temp ^ 1)) >> 8) & 0xFF))
+        update(byte)
+    return bytes(out)
+
+
+def zipcrypto_docx(folder: Path) -> Path:
+    """Every member encrypted with ZipCrypto (flag bit 0), as `zip -e` or a "protect" tool writes it."""
+    members = _example_members()
+    special = {}
+    for name, data in members.items():
+        crc = zlib.crc32(data)
+        special[name] = (8, _zipcrypto(_deflated(data), crc), crc, len(data))
+    path = folder / "zipcrypto.docx"
+    _write_raw_zip(path, [(name, *special[name]) for name in members], flags=0x01)
+    return path
+
+
+def _damaged_deflate(data: bytes) -> bytes:
+    """The first half deflated and flushed, then a block of the reserved type 11: inflating fails midway."""
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = deflater.compress(data[: len(data) // 2]) + deflater.flush(zlib.Z_FULL_FLUSH)
+    return head + b"\x07" + bytes(range(64))
+
+
+def _damaged_member(folder: Path, member: str, name: str) -> Path:
+    members = _example_members()
+    data = members[member]
+    return _raw_docx(
+        folder / name, members, {member: (8, _damaged_deflate(data), zlib.crc32(data), len(data))}
+    )
+
+
+def damaged_content_types_docx(folder: Path) -> Path:
+    return _damaged_member(folder, "[Content_Types].xml", "damaged_content_types.docx")
+
+
+def damaged_document_docx(folder: Path) -> Path:
+    return _damaged_member(folder, DOCUMENT_PART, "damaged_document.docx")
+
+
+def deflate64_docx(folder: Path) -> Path:
+    """word/document.xml stored with method 9 (Deflate64), which Windows Explorer writes for big files."""
+    members = _example_members()
+    data = members[DOCUMENT_PART]
+    return _raw_docx(
+        folder / "deflate64.docx", members, {DOCUMENT_PART: (9, _deflated(data), zlib.crc32(data), len(data))}
+    )
+
+
+def lying_zip_docx(folder: Path, gigabytes: int = BOMB_GIGABYTES) -> Path:
+    """word/document.xml declares 26 KB (with the CRC of its first 26 KB) but inflates to `gigabytes` GB
+    of spaces: the declared sizes pass every header check, and a reader that stops at the declared size
+    finds a matching CRC; only counting what actually comes out finds it."""
+    members = _example_members()
+    block, count, tail = _space_blocks(gigabytes)
+    declared = len(members[DOCUMENT_PART])
+    lie = (8, (block, count, tail), zlib.crc32(b" " * declared), declared)
+    return _raw_docx(folder / "lying_zip.docx", members, {DOCUMENT_PART: lie})
+
+
+def _with_document_prolog(prolog: bytes) -> bytes:
+    xml = _example_members()[DOCUMENT_PART]
+    declaration_end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    return xml[:declaration_end] + prolog + xml[declaration_end:]
+
+
+def _dtd_after_comment(folder: Path, name: str, comment_bytes: int) -> Path:
+    doctype = b'<!DOCTYPE w:document [<!ENTITY title "injected">]>'
+    comment = b"<!--" + b"x" * comment_bytes + b"-->"
+    path = folder / name
+    path.write_bytes(
+        _replace_parts(example_docx_bytes(), {DOCUMENT_PART: _with_document_prolog(comment + doctype)})
+    )
+    return path
+
+
+def dtd_after_comment_docx(folder: Path) -> Path:
+    return _dtd_after_comment(folder, "dtd_after_comment.docx", 16)
+
+
+def dtd_after_long_comment_docx(folder: Path) -> Path:
+    return _dtd_after_comment(folder, "dtd_after_long_comment.docx", 70 * 1024)
+
+
+VBA_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+
+
+def vba_without_content_type_docx(folder: Path) -> Path:
+    """A vbaProject.bin part and its relationship, but [Content_Types].xml still says plain .docx."""
+    rels_name = "word/_rels/document.xml.rels"
+    rels = _example_members()[rels_name].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdVba" Type="{VBA_RELATIONSHIP}" Target="vbaProject.bin"/>'.encode()
+        + b"</Relationships>",
+    )
+    path = folder / "vba_no_content_type.docx"
+    path.write_bytes(
+        _replace_parts(
+            example_docx_bytes(),
+            {rels_name: rels},
+            {
+                "word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                + b"Attribute VB_Name = AutoOpen" * 10
+            },
+        )
+    )
+    return path
+
+
 def pdf_named_docx(folder: Path) -> Path:
     path = folder / "really_a_pdf.docx"
     path.write_bytes(example_pdf_bytes())
@@ -301,6 +472,20 @@ def text_named_pdf(folder: Path) -> Path:
     return path
 
 
+EMPTY_PARAGRAPHS = 450_000
+
+
+def empty_paragraphs_docx(folder: Path, count: int = EMPTY_PARAGRAPHS) -> Path:
+    """The example with `count` empty paragraphs before its body: a few hundred KB that are slow to read."""
+    xml = _example_members()[DOCUMENT_PART]
+    body = xml.index(b"<w:body>") + len(b"<w:body>")
+    path = folder / "empty_paragraphs.docx"
+    path.write_bytes(
+        _replace_parts(example_docx_bytes(), {DOCUMENT_PART: xml[:body] + b"<w:p/>" * count + xml[body:]})
+    )
+    return path
+
+
 @dataclass(frozen=True)
 class HostileCase:
     build: Callable[[Path], Path]
@@ -315,9 +500,17 @@ HOSTILE: dict[str, HostileCase] = {
     "encrypted_pdf": HostileCase(encrypted_pdf, "ENCRYPTED"),
     "nested_pdf": HostileCase(nested_pdf, "CORRUPT", also=("read",)),
     "zip_bomb_docx": HostileCase(zip_bomb_docx, "LIMIT_EXCEEDED"),
-    "xxe_docx": HostileCase(xxe_docx, "read", also=("UNSUPPORTED_FORMAT", "CORRUPT")),
-    "billion_laughs_docx": HostileCase(billion_laughs_docx, "read", also=("UNSUPPORTED_FORMAT", "CORRUPT")),
+    "xxe_docx": HostileCase(xxe_docx, "UNSUPPORTED_FORMAT"),
+    "billion_laughs_docx": HostileCase(billion_laughs_docx, "UNSUPPORTED_FORMAT"),
     "macro_docm_as_docx": HostileCase(macro_docx, "UNSUPPORTED_FORMAT"),
+    "zipcrypto_docx": HostileCase(zipcrypto_docx, "ENCRYPTED"),
+    "damaged_content_types_docx": HostileCase(damaged_content_types_docx, "CORRUPT"),
+    "damaged_document_docx": HostileCase(damaged_document_docx, "CORRUPT"),
+    "deflate64_docx": HostileCase(deflate64_docx, "UNSUPPORTED_FORMAT"),
+    "lying_zip_docx": HostileCase(lying_zip_docx, "LIMIT_EXCEEDED"),
+    "dtd_after_comment_docx": HostileCase(dtd_after_comment_docx, "UNSUPPORTED_FORMAT"),
+    "dtd_after_long_comment_docx": HostileCase(dtd_after_long_comment_docx, "UNSUPPORTED_FORMAT"),
+    "vba_without_content_type_docx": HostileCase(vba_without_content_type_docx, "UNSUPPORTED_FORMAT"),
     "pdf_named_docx": HostileCase(pdf_named_docx, "read"),
     "docx_named_pdf": HostileCase(docx_named_pdf, "read"),
     "text_named_pdf": HostileCase(text_named_pdf, "CORRUPT"),
@@ -332,3 +525,4 @@ ODD_NAMES = (
     "-rf.pdf",
     "--help.pdf",
 )
+

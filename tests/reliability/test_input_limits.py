@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_files import many_pages_pdf
+from hostile_files import empty_paragraphs_docx, many_pages_pdf
 
 from crfgen_core.examples import example_protocol_path
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError, InputLimitExceededError
@@ -20,6 +20,7 @@ from crfgen_core.ingest.limits import (
     check_input_limits,
 )
 from crfgen_core.ingest.reader import read_protocol
+from crfgen_core.ingest.running_deadline import check_running_deadline
 
 
 def test_environment_is_read_when_called_not_at_import(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,3 +93,21 @@ def test_read_protocol_stops_when_the_time_budget_is_spent(monkeypatch: pytest.M
     monkeypatch.setenv(ENV_MAX_EXTRACTION_SECONDS, "0.000001")
     with pytest.raises(InputLimitExceededError, match="extraction took over"):
         read_protocol(example_protocol_path("pdf"))
+
+
+def test_the_deadline_stops_a_docx_while_its_body_is_read(tmp_path: Path) -> None:
+    """450,000 empty paragraphs in a 43 KB file kept the reader busy for minutes: the deadline was only
+    checked once the whole body had been read. It is now checked every few hundred blocks."""
+    path = empty_paragraphs_docx(tmp_path)
+    started = time.monotonic()
+    with pytest.raises(InputLimitExceededError, match="DOCX paragraphs and tables"):
+        read_protocol(path, InputLimits(max_extraction_seconds=1.0))
+    assert time.monotonic() - started < 10
+
+
+def test_a_deadline_checked_inside_a_reader_applies_only_while_it_runs(tmp_path: Path) -> None:
+    spent = ExtractionDeadline(tmp_path / "x.docx", max_seconds=0.0, started=0.0)
+    check_running_deadline("outside any read")  # no read in progress: nothing to enforce
+    with spent.running(), pytest.raises(InputLimitExceededError, match="inside"):
+        check_running_deadline("inside")
+    check_running_deadline("after the read")

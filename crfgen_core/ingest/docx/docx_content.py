@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +16,10 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from crfgen_core.ingest.docx.docx_numbering import ListLabel, Numbering
-from crfgen_core.ingest.docx.docx_package import PackageLimits, check_docx_package
+from crfgen_core.ingest.docx.docx_package import PackageLimits, read_checked_docx
 from crfgen_core.ingest.docx.docx_runs import paragraph_runs, paragraph_text
 from crfgen_core.ingest.errors import CorruptProtocolError, UnsupportedFormatError
+from crfgen_core.ingest.running_deadline import check_running_deadline
 
 _HEADING_STYLE = re.compile(r"heading\s*(\d)\b", re.I)
 _PICTURE_TAGS = (qn("w:drawing"), qn("w:pict"), qn("w:object"))
@@ -25,6 +27,7 @@ _VML = "{urn:schemas-microsoft-com:vml}"
 _IMAGE_REFERENCES = ((qn("a:blip"), qn("r:embed")), (f"{_VML}imagedata", qn("r:id")))
 _DRAWING_FRAMES = (qn("wp:inline"), qn("wp:anchor"))
 EMU_PER_POINT = 12700
+DEADLINE_CHECK_BLOCKS = 500  # a block can take ~1 ms (style lookups): ~0.5 s between checks
 _VML_LENGTH = re.compile(r"\b(width|height)\s*:\s*([0-9.]+)\s*(pt|in|px)?", re.I)
 _VML_POINTS = {"pt": 1.0, "in": 72.0, "px": 0.75, "": 0.75}
 
@@ -108,11 +111,15 @@ class DocxContent:
 
 
 def read_docx(path: Path, limits: PackageLimits | None = None) -> DocxContent:
-    """Given a DOCX path, return its paragraphs and tables in body order; typed error if unreadable."""
-    check_docx_package(path, limits)
+    """Given a DOCX path, return its paragraphs and tables in body order; typed error if unreadable.
+
+    python-docx reads the very bytes the package check passed; the running extraction deadline (if
+    any) is checked every DEADLINE_CHECK_BLOCKS blocks while the body is read.
+    """
+    checked = read_checked_docx(path, limits)
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        document = docx.Document(checked)
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, zlib.error, EOFError) as exc:
         raise CorruptProtocolError(path, f"the DOCX cannot be opened ({exc})") from exc
     except ValueError as exc:
         raise UnsupportedFormatError(path, f"not a Word document python-docx can read ({exc})") from exc
@@ -126,10 +133,14 @@ class _BodyReader:
         self.content = DocxContent()
         self.numbering = Numbering.from_element(_numbering_root(document))
         self.table_count = 0
+        self.blocks_read = 0
         self.style_chains: dict[str, list[etree._Element | None]] = {}  # styles repeat on every paragraph
 
     def read_blocks(self, blocks: object, nested: bool = False) -> None:
         for block in blocks:  # type: ignore[attr-defined]
+            self.blocks_read += 1
+            if self.blocks_read % DEADLINE_CHECK_BLOCKS == 0:
+                check_running_deadline(f"reading {self.blocks_read} DOCX paragraphs and tables")
             if isinstance(block, Paragraph):
                 self.content.blocks.append(self._paragraph(block))
             elif isinstance(block, Table):
