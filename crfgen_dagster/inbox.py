@@ -6,28 +6,51 @@ once per tick and keeps `observed` in its cursor.
 Layout under the data directory: inbox/ (users drop files), protocols/<sha256>/<file> (the original,
 moved, never deleted; later copies of the same bytes go to protocols/<sha256>/duplicates/),
 quarantine/<stamp>-<file> with <stamp>-<file>.reason.txt.
+
+Intake is a small state machine whose every step is atomic or repeatable: a file is taken only when
+closed and unchanged for the settle window; it is moved into protocols/<sha256>/ (a rename, or across
+file systems a verified copy then delete); then intake.json is written (temp + rename). A crash between
+the two leaves a folder without a record, which the next scan completes (`recover_stranded`). Any
+failure while inspecting one file quarantines that file with a reason; the scan goes on with the others.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import shutil
+import stat
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crfgen_core.ingest.document import identify
+from crfgen_core.ingest.document import identify, sha256_file
 from crfgen_core.ingest.docx.docx_package import check_docx_package
 from crfgen_core.ingest.errors import ProtocolReadError
 from crfgen_core.ingest.limits import check_input_limits
 from crfgen_core.publication.manifest import package_version_key
+from crfgen_dagster.file_moves import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    ChangedWhileMovingError,
+    bounded_name,
+    move_verified,
+    write_atomically,
+)
+from crfgen_dagster.open_writers import open_for_writing
 
 # Names a copy tool uses while writing; the finished file appears under its final name by rename.
 IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp")
 INTAKE_RECORD = "intake.json"
 DEFAULT_SETTLE_SECONDS = 30.0
+REASON_SUFFIX = ".reason.txt"
+DUPLICATES = "duplicates"
 
-Signature = list[int]  # [size, mtime_ns]
+# Cursor entry per file not yet taken: [size, mtime_ns, first seen with this size and mtime (ns)].
+Signature = list[int]
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +69,8 @@ class InboxScan:
     duplicates: list[tuple[str, Path]] = field(default_factory=list)
     quarantined: list[tuple[str, str]] = field(default_factory=list)
     observed: dict[str, Signature] = field(default_factory=dict)
+    recovered: list[AcceptedProtocol] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # files that could not even be quarantined
 
 
 def inbox_dir(data_dir: Path) -> Path:
@@ -64,53 +89,137 @@ def _stamp(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def _is_candidate(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(".") and not path.name.endswith(IN_PROGRESS_SUFFIXES)
+def _skipped_name(name: str) -> bool:
+    """Hidden names and copy tools' in-progress names: left alone until renamed to their final name."""
+    return name.startswith(".") or name.endswith(IN_PROGRESS_SUFFIXES)
 
 
-def is_stable(
-    signature: Signature, previous: Signature | None, age_seconds: float, settle_seconds: float
-) -> bool:
-    """A file is stable when size and mtime match the previous tick, or it has not changed for a while."""
-    return previous == signature or age_seconds >= settle_seconds
+def is_stable(signature: Signature, previous: Signature | None, now_ns: int, settle_seconds: float) -> bool:
+    """A file is stable when its size and mtime have not changed for `settle_seconds`: by its mtime, or
+    (a clock skewed into the future) by how long this scan has seen the same size and mtime."""
+    quiet = (now_ns - signature[1]) / 1e9
+    unchanged_since = _observation(signature, previous, now_ns)[2]
+    return max(quiet, (now_ns - unchanged_since) / 1e9) >= settle_seconds
+
+
+def _observation(signature: Signature, previous: Signature | None, now_ns: int) -> Signature:
+    """The cursor entry: size, mtime, and since when this scan has seen exactly these two."""
+    if previous is not None and len(previous) > 2 and previous[:2] == signature[:2]:
+        return [*signature[:2], previous[2]]
+    return [*signature[:2], now_ns]
 
 
 def quarantine(path: Path, data_dir: Path, reason: str, now: datetime) -> Path:
-    """Move `path` into quarantine/ next to a .reason.txt saying why; return the new location."""
+    """Move `path` (a link or special file as itself) into quarantine/ next to a .reason.txt saying why."""
     folder = quarantine_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{_stamp(now)}-{path.name}"
-    shutil.move(str(path), target)
-    target.with_name(target.name + ".reason.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
+    target = folder / bounded_name(f"{_stamp(now)}-", path.name, reserve=len(REASON_SUFFIX))
+    if target.name != f"{_stamp(now)}-{path.name}":
+        reason = f"{reason.rstrip()}\noriginal name: {path.name}"
+    move_verified(path, target, size=path.lstat().st_size)
+    write_atomically(target.with_name(target.name + REASON_SUFFIX), reason.rstrip() + "\n")
     return target
 
 
-def _store(path: Path, sha256: str, data_dir: Path, now: datetime) -> tuple[Path, bool]:
-    """Move the original under protocols/<sha256>/; return (new path, True if these bytes were new)."""
+def _intake_json(name: str, sha256: str, received_at: datetime) -> str:
+    record = {
+        "file": name,
+        "sha256": sha256,
+        "received_at": received_at.isoformat(),
+        "partition_key": package_version_key(name, sha256),
+    }
+    return json.dumps(record, indent=2) + "\n"
+
+
+def _store(path: Path, sha256: str, size: int, data_dir: Path, now: datetime) -> tuple[Path, bool]:
+    """Move the original under protocols/<sha256>/; return (new path, True if these bytes were new).
+
+    The file is moved first and intake.json written after it, atomically: a crash in between leaves a
+    folder that `recover_stranded` completes, never a record pointing at a file that is not there.
+    """
     folder = protocols_dir(data_dir) / sha256
     record = folder / INTAKE_RECORD
-    if record.is_file():
-        duplicates = folder / "duplicates"
+    if record.is_file() or _stored_file(folder) is not None:
+        duplicates = folder / DUPLICATES
         duplicates.mkdir(parents=True, exist_ok=True)
-        target = duplicates / f"{_stamp(now)}-{path.name}"
-        shutil.move(str(path), target)
+        target = duplicates / bounded_name(f"{_stamp(now)}-", path.name)
+        move_verified(path, target, size=size, sha256=sha256)
         return target, False
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
-    shutil.move(str(path), target)
-    record.write_text(
-        json.dumps(
-            {
-                "file": path.name,
-                "sha256": sha256,
-                "received_at": now.isoformat(),
-                "partition_key": package_version_key(path.name, sha256),
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    move_verified(path, target, size=size, sha256=sha256)
+    if sha256_file(target) != sha256:  # written to between reading and moving: not what was checked
+        move_verified(target, path, size=size)
+        folder.rmdir()
+        raise ChangedWhileMovingError(f"{path.name} changed while being taken; it will be read again")
+    write_atomically(record, _intake_json(path.name, sha256, now))
     return target, True
+
+
+def _stored_file(folder: Path) -> Path | None:
+    """The one original kept in a protocols/<sha256>/ folder, if any."""
+    if not folder.is_dir():
+        return None
+    for child in folder.iterdir():
+        if child.name != INTAKE_RECORD and not child.name.startswith(".") and child.is_file():
+            return child
+    return None
+
+
+def recover_stranded(data_dir: Path, now: datetime | None = None) -> list[AcceptedProtocol]:
+    """Complete intakes a crash interrupted; return those whose record had to be (re)written.
+
+    A protocols/<sha256>/ folder whose intake.json is missing or unreadable gets it rebuilt from the file
+    kept there (if its bytes still hash to the folder name); temp files of an interrupted copy are
+    removed (their source is still in the inbox: it is deleted only after the copy is complete).
+    """
+    recovered: list[AcceptedProtocol] = []
+    root = protocols_dir(data_dir)
+    if not root.is_dir():
+        return recovered
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir():
+            continue
+        for temp in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            temp.unlink(missing_ok=True)
+        record = folder / INTAKE_RECORD
+        if _read_record(record) is not None:
+            continue
+        stored = _stored_file(folder)
+        if stored is None or sha256_file(stored) != folder.name:
+            continue
+        received = datetime.fromtimestamp(stored.stat().st_mtime, UTC) if now is None else now
+        write_atomically(record, _intake_json(stored.name, folder.name, received))
+        recovered.append(
+            AcceptedProtocol(package_version_key(stored.name, folder.name), folder.name, stored, stored.name)
+        )
+    return recovered
+
+
+def _read_record(record: Path) -> dict[str, object] | None:
+    """The intake record, or None if missing or unreadable (torn by a crash, edited by hand)."""
+    try:
+        intake = json.loads(record.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        logger.warning("unreadable intake record %s: %s", record, exc)
+        return None
+    if not isinstance(intake, dict) or not {"file", "sha256", "partition_key"} <= intake.keys():
+        logger.warning("incomplete intake record %s", record)
+        return None
+    return intake
+
+
+def _inspect(path: Path) -> tuple[str, int]:
+    """Identify and preflight one stable file; return (sha256, size) or raise ProtocolReadError."""
+    document = identify(path)
+    # Cheap refusals at intake (no text extraction): size, pages, unopenable PDF, zip bomb, lying or
+    # encrypted zip members, macros, DTDs. A damaged PDF that still opens goes to a run and its checks.
+    check_input_limits(path)
+    if document.format == "docx":
+        check_docx_package(path)
+    return document.sha256, document.size_bytes
 
 
 def scan_inbox(
@@ -122,56 +231,102 @@ def scan_inbox(
 ) -> InboxScan:
     """Given the data directory and last tick's observations, take every stable file; never raise per file."""
     now = now or datetime.now(UTC)
-    scan = InboxScan()
+    now_ns = int(now.timestamp() * 1e9)
+    scan = InboxScan(recovered=recover_stranded(data_dir, now))
     folder = inbox_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    ready: list[Path] = []
     for path in sorted(folder.iterdir()):
+        if _skipped_name(path.name):
+            continue
         try:
-            if not _is_candidate(path):
+            mode = path.lstat().st_mode
+            if stat.S_ISDIR(mode):
                 continue
-            stat = path.stat()
-            signature = [stat.st_size, stat.st_mtime_ns]
-            age = now.timestamp() - stat.st_mtime
-            if not is_stable(signature, observed.get(path.name), age, settle_seconds):
-                scan.observed[path.name] = signature
-                continue
-            try:
-                document = identify(path)
-                # Cheap refusals at intake (no text extraction): size, pages, unopenable PDF, zip bomb,
-                # macros, DTDs. A damaged PDF that still opens goes to a run and its blocking checks.
-                check_input_limits(path)
-                if document.format == "docx":
-                    check_docx_package(path)
-            except ProtocolReadError as exc:
-                quarantine(path, data_dir, f"{exc.code}: {exc.reason}", now)
-                scan.quarantined.append((path.name, exc.reason))
-                continue
-            stored, new = _store(path, document.sha256, data_dir, now)
-            if new:
-                scan.accepted.append(
-                    AcceptedProtocol(
-                        package_version_key(path.name, document.sha256), document.sha256, stored, path.name
-                    )
+            if stat.S_ISLNK(mode):
+                _refuse(
+                    scan,
+                    path,
+                    data_dir,
+                    "REFUSED_LINK: a symbolic link is not taken (never followed); "
+                    "copy the protocol file itself into the inbox",
+                    now,
                 )
+                continue
+            if not stat.S_ISREG(mode):
+                _refuse(
+                    scan,
+                    path,
+                    data_dir,
+                    "REFUSED_SPECIAL_FILE: not a regular file (a pipe, socket or "
+                    "device); copy the protocol file itself into the inbox",
+                    now,
+                )
+                continue
+            info = path.stat()
+            signature = [info.st_size, info.st_mtime_ns]
+            previous = observed.get(path.name)
+            if is_stable(signature, previous, now_ns, settle_seconds):
+                ready.append(path)
             else:
-                scan.duplicates.append((path.name, stored))
+                scan.observed[path.name] = _observation(signature, previous, now_ns)
         except FileNotFoundError:
             continue  # removed by the user between listing and reading: nothing to keep
-        except OSError as exc:
-            try:
-                quarantine(path, data_dir, f"UNREADABLE: {exc}", now)
-                scan.quarantined.append((path.name, str(exc)))
-            except OSError:
-                scan.observed[path.name] = [-1, -1]  # cannot even move it; retry next tick
+        except Exception as exc:  # one file must never stop the inbox
+            _refuse(scan, path, data_dir, f"UNREADABLE: {type(exc).__name__}: {exc}", now)
+    writing = open_for_writing(ready)
+    for path in ready:
+        if path in writing:  # a writer still has it open: not finished, whatever its mtime says
+            info = path.stat()
+            scan.observed[path.name] = _observation([info.st_size, info.st_mtime_ns], None, now_ns)
+            continue
+        _take(scan, path, data_dir, now)
     return scan
+
+
+def _take(scan: InboxScan, path: Path, data_dir: Path, now: datetime) -> None:
+    try:
+        try:
+            sha256, size = _inspect(path)
+        except ProtocolReadError as exc:
+            _refuse(scan, path, data_dir, f"{exc.code}: {exc.reason}", now)
+            return
+        stored, new = _store(path, sha256, size, data_dir, now)
+    except FileNotFoundError:
+        return  # removed by the user between listing and reading
+    except ChangedWhileMovingError as exc:
+        scan.problems.append(f"{path.name}: {exc}")  # left in the inbox: it settles and is read again
+        return
+    except Exception as exc:  # a reader bug or OS error on one file must not stop the inbox
+        logger.exception("intake of %s failed", path.name)
+        _refuse(scan, path, data_dir, f"INTAKE_FAILED: {type(exc).__name__}: {exc}", now)
+        return
+    if new:
+        key = package_version_key(path.name, sha256)
+        scan.accepted.append(AcceptedProtocol(key, sha256, stored, path.name))
+    else:
+        scan.duplicates.append((path.name, stored))
+
+
+def _refuse(scan: InboxScan, path: Path, data_dir: Path, reason: str, now: datetime) -> None:
+    """Quarantine one file with its reason; if even that fails, report it and leave the file."""
+    try:
+        quarantine(path, data_dir, reason, now)
+    except FileNotFoundError:
+        return
+    except Exception as exc:  # reported on the tick, retried next tick
+        failure = f"{type(exc).__name__}: {exc}"
+        scan.problems.append(f"{path.name}: cannot quarantine ({failure}); reason was {reason}")
+        return
+    scan.quarantined.append((path.name, reason.split(": ", 1)[-1]))
 
 
 def stored_protocol(data_dir: Path, partition_key: str) -> Path:
     """Given a partition key (stem-hash12), return the stored original protocol file."""
     prefix = partition_key.rsplit("-", 1)[-1]
     for record in sorted(protocols_dir(data_dir).glob(f"{prefix}*/{INTAKE_RECORD}")):
-        intake = json.loads(record.read_text(encoding="utf-8"))
-        if intake.get("partition_key") == partition_key:
+        intake = _read_record(record)
+        if intake is not None and intake.get("partition_key") == partition_key:
             return record.parent / str(intake["file"])
     raise FileNotFoundError(
         f"no stored protocol for partition {partition_key} under {protocols_dir(data_dir)}"
@@ -182,35 +337,29 @@ def register_protocol(source: Path, data_dir: Path, *, now: datetime | None = No
     """Copy a protocol into the store without the inbox (CLI, tests, demo); return its partition."""
     document = identify(source)
     folder = protocols_dir(data_dir) / document.sha256
-    record = folder / INTAKE_RECORD
-    if record.is_file():  # same bytes already stored, perhaps under another name: keep the first
-        intake = json.loads(record.read_text(encoding="utf-8"))
-        return AcceptedProtocol(
-            str(intake["partition_key"]), document.sha256, folder / str(intake["file"]), str(intake["file"])
-        )
-    key = package_version_key(source.name, document.sha256)
+    intake = _read_record(folder / INTAKE_RECORD)
+    if intake is not None:  # same bytes already stored, perhaps under another name: keep the first
+        name = str(intake["file"])
+        return AcceptedProtocol(str(intake["partition_key"]), document.sha256, folder / name, name)
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, folder / source.name)
-    record.write_text(
-        json.dumps(
-            {
-                "file": source.name,
-                "sha256": document.sha256,
-                "partition_key": key,
-                "received_at": (now or datetime.now(UTC)).isoformat(),
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    os.close(handle)
+    shutil.copyfile(source, temp)
+    os.replace(temp, folder / source.name)
+    received = now or datetime.now(UTC)
+    write_atomically(folder / INTAKE_RECORD, _intake_json(source.name, document.sha256, received))
+    key = package_version_key(source.name, document.sha256)
     return AcceptedProtocol(key, document.sha256, folder / source.name, source.name)
 
 
 def stored_intakes(data_dir: Path) -> list[AcceptedProtocol]:
-    """Every protocol taken so far, from the intake records under protocols/ (the source of truth)."""
+    """Every protocol taken so far, from the intake records under protocols/ (the source of truth);
+    an unreadable record is logged and left out (the next scan rebuilds it), never fatal."""
     found = []
     for record in sorted(protocols_dir(data_dir).glob(f"*/{INTAKE_RECORD}")):
-        intake = json.loads(record.read_text(encoding="utf-8"))
+        intake = _read_record(record)
+        if intake is None:
+            continue
         found.append(
             AcceptedProtocol(
                 str(intake["partition_key"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -54,6 +55,12 @@ def drop(data_dir: Path, name: str, content: bytes | None = None) -> Path:
     else:
         target.write_bytes(content)
     return target
+
+
+def settled(path: Path, seconds_ago: float = 7200.0) -> None:
+    """Give a file the mtime of one last written `seconds_ago`: it has been quiet that long."""
+    then = time.time_ns() - int(seconds_ago * 1e9)
+    os.utime(path, ns=(then, then))
 
 
 def test_a_file_is_taken_only_once_unchanged_across_two_ticks(instance, tmp_path: Path) -> None:
@@ -108,7 +115,9 @@ def test_a_burst_of_50_files_yields_50_distinct_run_requests(instance, tmp_path:
     for n in range(50):
         drop(tmp_path, f"protocol_{n:02d}.docx", original + f"<!-- {n} -->".encode())  # distinct bytes
     first = tick(instance, tmp_path)
-    assert first.run_requests == [] and len(json.loads(first.cursor)) == 50
+    assert first.run_requests == [] and len(json.loads(first.cursor)) == 50  # just written: settling
+    for path in (tmp_path / "inbox").iterdir():
+        settled(path)
     second = tick(instance, tmp_path, first.cursor)
     keys = [r.partition_key for r in second.run_requests]
     assert len(keys) == 50 and len(set(keys)) == 50 and len({r.run_key for r in second.run_requests}) == 50

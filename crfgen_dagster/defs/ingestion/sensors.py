@@ -1,8 +1,10 @@
 """Inbox sensor: one run per new protocol version dropped into <data_dir>/inbox/.
 
 Interval from CRFGEN_INBOX_INTERVAL_SECONDS (default 5), read when definitions load. The cursor holds
-the files seen but not yet stable ({name: [size, mtime_ns]}); the data directory itself dedupes (bytes
-already under protocols/<sha256>/ are not run again) and run_key = sha256 dedupes at the Dagster level.
+the files seen but not yet stable ({name: [size, mtime_ns, first_seen_ns]}); the data directory itself
+dedupes (bytes already under protocols/<sha256>/ are not run again) and run_key = sha256 dedupes at the
+Dagster level. A file that cannot be read or moved is quarantined or reported by `scan_inbox`; the tick
+itself does not fail on any one file.
 """
 
 import json
@@ -46,6 +48,10 @@ def inbox_tick(
     scan = scan_inbox(settings.data_path, observed, settle_seconds=settings.settle_seconds)
     for name, reason in scan.quarantined:
         context.log.warning(f"quarantined {name}: {reason}")
+    for problem in scan.problems:
+        context.log.warning(f"left in the inbox: {problem}")
+    for recovered in scan.recovered:
+        context.log.warning(f"completed an interrupted intake: {recovered.stored_path}")
     for name, stored in scan.duplicates:
         context.log.info(f"duplicate of an earlier protocol, kept at {stored}: {name}")
     # A tick that moved files but failed before its runs were recorded leaves intakes without a
