@@ -9,7 +9,8 @@ from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.mapping import design_crf
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.model.protocol import ExtractionWarning
-from crfgen_core.publication.atomic_dir import atomic_directory
+from crfgen_core.publication.atomic_dir import NotAPackageError, atomic_directory
+from crfgen_core.publication.manifest import MANIFEST_NAME
 from crfgen_core.publication.publisher import seal_package
 from crfgen_core.quality.gates import design_gates, odm_gates, protocol_gates, raise_if_failed, redcap_gates
 from crfgen_core.quality.gx_suites import DEFAULT_COVERAGE_THRESHOLD
@@ -37,8 +38,14 @@ def generate(
     the design, the written odm.xml and the REDCap files; the first stage that fails raises
     GatesFailedError and nothing is published (the staging directory is removed). Each extraction
     warning is passed to `on_warning` (the command line prints it) before any gate runs; all of them are
-    also listed in review.md.
+    also listed in review.md. `overwrite` replaces only a directory holding a manifest.json (a package),
+    in one atomic exchange; any other existing folder raises NotAPackageError before anything is read.
     """
+    if overwrite and (out_dir.exists() or out_dir.is_symlink()) and not (out_dir / MANIFEST_NAME).is_file():
+        raise NotAPackageError(
+            f"{out_dir} exists and holds no {MANIFEST_NAME}, so it is not a CRF package; "
+            "--overwrite replaces only a package directory (choose another --out or remove it yourself)"
+        )
     ct = ct or load_bundled_ct()
     parsed = read_protocol(protocol)
     for warning in parsed.warnings:

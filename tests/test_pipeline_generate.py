@@ -52,3 +52,30 @@ def test_generate_refuses_to_overwrite_and_reports_bad_input(tmp_path: Path) -> 
     result = subprocess.run([*CLI, "extract", str(empty)], capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert "EMPTY_FILE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_overwrite_refuses_a_folder_that_is_not_a_package(tmp_path: Path) -> None:
+    out = tmp_path / "my-documents"
+    out.mkdir()
+    (out / "thesis.docx").write_bytes(b"years of work")
+    result = subprocess.run(
+        [*CLI, "generate", str(example_protocol_path("docx")), "--out", str(out), "--overwrite"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "not a CRF package" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (out / "thesis.docx").read_bytes() == b"years of work"
+
+
+def test_overwrite_replaces_a_package_and_leaves_nothing_aside(tmp_path: Path) -> None:
+    from crfgen_core.pipeline import generate
+
+    out = tmp_path / "package"
+    generate(example_protocol_path("docx"), out)
+    (out / "stale-extra.txt").write_text("from the previous build")
+    manifest = generate(example_protocol_path("pdf"), out, overwrite=True)
+    assert manifest.protocol_sha256 == sha256_file(example_protocol_path("pdf"))
+    assert not (out / "stale-extra.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["package"]

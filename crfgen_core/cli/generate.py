@@ -17,7 +17,11 @@ def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser("generate", help="write a CRF package")
     parser.add_argument("protocol", type=Path)
     parser.add_argument("--out", type=Path, required=True, help="package directory (must not exist)")
-    parser.add_argument("--overwrite", action="store_true", help="replace an existing package directory")
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing package directory (one holding manifest.json; never any other folder)",
+    )
     parser.add_argument(
         "--no-gates",
         action="store_true",
@@ -30,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: the whole pipeline (mapping, renderers) is not needed to start `crf-gen extract`.
     from crfgen_core.cli.extract import warning_line
     from crfgen_core.pipeline import generate
+    from crfgen_core.publication.atomic_dir import PackageExistsError
     from crfgen_core.quality.gates import GatesFailedError, failure_report
 
     def report(warning: ExtractionWarning) -> None:
@@ -39,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
         manifest = generate(
             args.protocol, args.out, overwrite=args.overwrite, gates=not args.no_gates, on_warning=report
         )
+    except PackageExistsError as exc:  # exists without --overwrite, or --overwrite on a non-package
+        print(f"crf-gen: error: {exc}", file=sys.stderr)
+        return 2
     except GatesFailedError as exc:
         print(f"crf-gen: nothing written to {args.out}: {exc}", file=sys.stderr)
         print(failure_report(exc.results), file=sys.stderr)

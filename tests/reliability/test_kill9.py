@@ -4,6 +4,7 @@ CT version. The child is slowed from outside (SIGSTOP when its staging folder ap
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -185,3 +186,53 @@ def test_kill9_mid_ct_download_keeps_the_current_version(tmp_path: Path, slow_ct
     reopened = open_seeded_store(tmp_path)
     assert reopened.current("sdtm") == current
     assert reopened.load("sdtm").version == current.version
+
+
+OVERWRITE = (
+    "import sys\nfrom pathlib import Path\nfrom crfgen_core.pipeline import generate\n"
+    "generate(Path(sys.argv[1]), Path(sys.argv[2]), overwrite=True)\n"
+)
+
+
+def test_kill9_while_the_replaced_package_is_deleted_leaves_the_new_one_whole(tmp_path: Path) -> None:
+    """--overwrite used to delete the old package under its final name, then rename: a kill in the delete
+    left a half-deleted package there. The old one is now swapped out first and deleted aside."""
+    target = tmp_path / "pkg"
+    generate(example_protocol_path("docx"), target)
+    old_manifest = (target / MANIFEST_NAME).read_bytes()
+    bulk = target / "bulk"  # enough files that deleting the old package takes a while
+    bulk.mkdir()
+    for index in range(20_000):
+        (bulk / f"{index}.txt").write_bytes(b"x")
+    child = _spawn(OVERWRITE, str(example_protocol_path("pdf")), str(target))
+
+    def replaced_and_deleting() -> bool:
+        manifest = target / MANIFEST_NAME
+        swapped = manifest.is_file() and manifest.read_bytes() != old_manifest
+        return swapped and bool(_staging(tmp_path, "pkg"))
+
+    try:
+        _stop_when(child, replaced_and_deleting)
+    finally:
+        _kill9(child)
+    manifest = json.loads((target / MANIFEST_NAME).read_text())
+    assert not (target / "bulk").exists()  # the new package, not a mix with the old one
+    for entry in manifest["files"]:
+        assert hashlib.sha256((target / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    generate(example_protocol_path("pdf"), target, overwrite=True)  # the next run removes the leftovers
+    assert _staging(tmp_path, "pkg") == []
+
+
+def test_a_package_left_aside_by_a_killed_replacement_is_put_back(tmp_path: Path) -> None:
+    """Where directories cannot be exchanged, the old package is renamed aside before the new one goes
+    in; a kill between the two renames leaves it aside, and the next write to that target restores it."""
+    target = tmp_path / "pkg"
+    generate(example_protocol_path("docx"), target)
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    aside = tmp_path / f".pkg.{ended.stdout.strip()}.k1ll.replaced.partial"
+    target.rename(aside)
+    with pytest.raises(FileExistsError, match="already exists"):
+        generate(example_protocol_path("pdf"), target)  # not --overwrite: the restored package stays
+    assert (target / MANIFEST_NAME).is_file() and not aside.exists()
