@@ -86,3 +86,22 @@ def test_cli_reports_typed_error_without_traceback(
     assert main(["extract", str(tmp_path / "p.docx")]) == 2
     err = capsys.readouterr().err
     assert "[EMPTY_FILE]" in err and "Traceback" not in err
+
+
+def test_a_vba_relationship_alone_marks_a_macro_document(tmp_path: Path) -> None:
+    """The VBA part under another name, no macro content type: the relationship type still says VBA."""
+    source = _plain_docx(tmp_path / "plain.docx")
+    target = tmp_path / "renamed.docx"
+    vba = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>", f'<Relationship Id="rX" Type="{vba}" Target="payload.dat"/>'.encode()
+                    + b"</Relationships>"
+                )
+            dst.writestr(item, data)
+        dst.writestr("word/payload.dat", b"\xd0\xcf\x11\xe0")
+    with pytest.raises(UnsupportedFormatError, match=r"macro-enabled.*vbaProject"):
+        read_protocol(target)

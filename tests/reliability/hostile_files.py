@@ -430,25 +430,28 @@ def dtd_after_long_comment_docx(folder: Path) -> Path:
 
 
 VBA_RELATIONSHIP = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+VBA_PROJECT_BYTES = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Attribute VB_Name = AutoOpen" * 10
 
 
 def vba_without_content_type_docx(folder: Path) -> Path:
-    """A vbaProject.bin part and its relationship, but [Content_Types].xml still says plain .docx."""
+    """A vbaProject.bin part and its relationship, typed only by a generic `bin` default: nothing in
+    [Content_Types].xml says macro, so a content-type check alone takes it for a plain .docx."""
     rels_name = "word/_rels/document.xml.rels"
-    rels = _example_members()[rels_name].replace(
+    members = _example_members()
+    rels = members[rels_name].replace(
         b"</Relationships>",
         f'<Relationship Id="rIdVba" Type="{VBA_RELATIONSHIP}" Target="vbaProject.bin"/>'.encode()
         + b"</Relationships>",
+    )
+    types = members["[Content_Types].xml"].replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/octet-stream"/></Types>'
     )
     path = folder / "vba_no_content_type.docx"
     path.write_bytes(
         _replace_parts(
             example_docx_bytes(),
-            {rels_name: rels},
-            {
-                "word/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-                + b"Attribute VB_Name = AutoOpen" * 10
-            },
+            {rels_name: rels, "[Content_Types].xml": types},
+            {"word/vbaProject.bin": VBA_PROJECT_BYTES},
         )
     )
     return path
