@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import struct
 import zipfile
 from pathlib import Path
 
@@ -41,7 +42,8 @@ def sniff_format(path: Path) -> ProtocolFormat:
             with zipfile.ZipFile(path) as archive:
                 if DOCX_MAIN_PART in archive.namelist():
                     return "docx"
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, struct.error, NotImplementedError) as exc:
+            # zipfile reports a damaged or exotic central directory in all of these ways
             raise UnsupportedFormatError(path, f"a damaged zip archive, not a readable DOCX ({exc})") from exc
         raise UnsupportedFormatError(path, "a zip archive without word/document.xml, not a DOCX")
     if path.suffix.lower() in (".docx", ".docm"):

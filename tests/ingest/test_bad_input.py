@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import docx
 import pytest
 
 from crfgen_core.cli.__init__ import main
+from crfgen_core.examples import example_protocol_path
 from crfgen_core.ingest.docx import read_docx
 from crfgen_core.ingest.docx.docx_package import PackageLimits
 from crfgen_core.ingest.errors import (
@@ -105,3 +108,21 @@ def test_a_vba_relationship_alone_marks_a_macro_document(tmp_path: Path) -> None
         dst.writestr("word/payload.dat", b"\xd0\xcf\x11\xe0")
     with pytest.raises(UnsupportedFormatError, match=r"macro-enabled.*vbaProject"):
         read_protocol(target)
+
+
+def test_an_over_declared_compressed_size_neither_hangs_nor_fails_a_sound_member(tmp_path: Path) -> None:
+    """Found by mutating the example's central directory: word/styles.xml declaring 922 MB of compressed
+    bytes made the bounded reader spin after the deflate stream had ended. The stream's end is final."""
+    data = bytearray(example_protocol_path("docx").read_bytes())
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(b"word/styles.xml")] != b"word/styles.xml":
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 20 : entry + 24] = (922_759_027).to_bytes(4, "little")  # compressed size field
+    path = tmp_path / "over_declared.docx"
+    path.write_bytes(bytes(data))
+    script = "import sys; from pathlib import Path; from crfgen_core.ingest.reader import read_protocol; "
+    script += "print(len(read_protocol(Path(sys.argv[1])).schedules))"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and int(done.stdout) >= 1, done.stderr

@@ -66,6 +66,8 @@ def check_docx_stream(path: Path, source: BinaryIO, limits: PackageLimits | None
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, EOFError, ValueError, struct.error) as exc:
         raise CorruptProtocolError(path, f"the DOCX is not a readable zip archive ({exc})") from exc
+    except NotImplementedError as exc:  # e.g. "zip file version 23.7": a zip feature Word never uses
+        raise UnsupportedFormatError(path, f"the DOCX uses a zip feature Word never writes ({exc})") from exc
     with archive:
         infos = archive.infolist()
         _check_sizes(path, infos, limits)

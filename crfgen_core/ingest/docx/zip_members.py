@@ -75,9 +75,11 @@ def member_chunks(
                 out = _read_raw(source, min(CHUNK_BYTES, left), name, path)
                 left -= len(out)
             else:
+                if inflater.eof:  # checked first: at the end, what is left of the input is not this member's
+                    break
                 pending = inflater.unconsumed_tail
                 if not pending:
-                    if inflater.eof or left == 0:
+                    if left == 0:
                         break
                     pending = _read_raw(source, min(CHUNK_BYTES, left), name, path)
                     left -= len(pending)
@@ -102,8 +104,10 @@ def member_chunks(
 
 
 def _seek_to_data(source: BinaryIO, info: zipfile.ZipInfo, path: Path) -> None:
-    source.seek(info.header_offset)
-    header = source.read(_LOCAL_HEADER.size)
+    header = b""
+    if info.header_offset >= 0:  # a damaged index can point before the start of the file
+        source.seek(info.header_offset)
+        header = source.read(_LOCAL_HEADER.size)
     if len(header) != _LOCAL_HEADER.size or not header.startswith(_LOCAL_MAGIC):
         raise CorruptProtocolError(
             path, f"zip member {info.filename} has no local header where the index says"
