@@ -149,11 +149,26 @@ def _store(path: Path, sha256: str, size: int, data_dir: Path, now: datetime) ->
     target = folder / path.name
     move_verified(path, target, size=size, sha256=sha256)
     if sha256_file(target) != sha256:  # written to between reading and moving: not what was checked
-        move_verified(target, path, size=size)
+        _put_back(target, path, data_dir, now)
         folder.rmdir()
         raise ChangedWhileMovingError(f"{path.name} changed while being taken; it will be read again")
     write_atomically(record, _intake_json(path.name, sha256, now))
     return target, True
+
+
+def _put_back(taken: Path, original: Path, data_dir: Path, now: datetime) -> None:
+    """Return a file that changed while being taken to the inbox to settle again; if its name there is
+    taken by a newer file meanwhile, quarantine it rather than overwrite either."""
+    try:
+        move_verified(taken, original, size=taken.stat().st_size)
+    except FileExistsError:
+        quarantine(
+            taken,
+            data_dir,
+            "CHANGED_WHILE_TAKEN: the file changed while it was being taken and "
+            "a newer file of the same name arrived; drop it again once complete",
+            now,
+        )
 
 
 def _stored_file(folder: Path) -> Path | None:

@@ -121,7 +121,7 @@ def read_docx(path: Path, limits: PackageLimits | None = None) -> DocxContent:
         document = docx.Document(checked)
     except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, zlib.error, EOFError) as exc:
         raise CorruptProtocolError(path, f"the DOCX cannot be opened ({exc})") from exc
-    except ValueError as exc:
+    except (ValueError, NotImplementedError) as exc:
         raise UnsupportedFormatError(path, f"not a Word document python-docx can read ({exc})") from exc
     reader = _BodyReader(document)
     reader.read_blocks(document.iter_inner_content())

@@ -30,6 +30,7 @@ CHUNK_BYTES = 64 * 1024
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _LOCAL_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_FLAGS = 0x01 | 0x40  # traditional PKWARE encryption, strong encryption
+_PATCHED_DATA_FLAG = 0x20  # "compressed patched data": zipfile cannot read it, Word never writes it
 _METHOD_NAMES = {6: "Implode", 9: "Deflate64", 12: "BZIP2", 14: "LZMA", 93: "Zstandard", 99: "AES"}
 
 
@@ -55,6 +56,10 @@ def member_chunks(
     if info.flag_bits & _ENCRYPTED_FLAGS:
         raise EncryptedProtocolError(
             path, f"zip member {name} is password-protected; save the document again without a password"
+        )
+    if info.flag_bits & _PATCHED_DATA_FLAG:
+        raise UnsupportedFormatError(
+            path, f"zip member {name} is marked as patched data, which Word never writes; save it in Word"
         )
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         method = _METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
