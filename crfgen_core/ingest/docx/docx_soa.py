@@ -2,18 +2,24 @@
 apart), titled by the caption or heading above it, with the footnote legend from the paragraphs below.
 Which grid is a schedule, and how parts are stitched, is decided by crfgen_core.ingest.soa (as for PDF).
 
-A section whose heading names the SoA and that holds pictures instead of a table is read by OCR, each
-picture as a scanned PDF page is (crfgen_core.ingest.ocr.image_schedules).
+A document without a schedule table whose SoA is pasted as pictures is read by OCR, each picture as a
+scanned PDF page is (crfgen_core.ingest.ocr.image_schedules): the pictures under a heading that names the
+SoA, or every picture when no such heading holds one.
 """
 
 from __future__ import annotations
 
-from crfgen_core.ingest.docx.docx_content import DocxContent, DocxParagraph, DocxTable
+from dataclasses import dataclass, field
+
+from crfgen_core.ingest.docx.docx_content import DocxBlock, DocxContent, DocxParagraph, DocxTable
 from crfgen_core.ingest.ocr.image_schedules import Picture, read_image_grids
+from crfgen_core.ingest.ocr.page_layer import TesseractPageReader
+from crfgen_core.ingest.pdf.scanned_pages import MAX_OCR_PAGES_ENV, max_ocr_pages
 from crfgen_core.ingest.soa.captions import is_caption, split_caption
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid, SoaReading
 from crfgen_core.ingest.soa.legend import LegendLine, grid_codes, read_legend
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
+from crfgen_core.model.protocol import ExtractionWarning
 
 MAX_LEGEND_PARAGRAPHS = 40  # paragraphs read for footnotes after a table (until a heading or a table)
 MAX_TITLE_LENGTH = 200  # characters: a longer paragraph is body text, not a caption
@@ -71,23 +77,75 @@ def _has_tick(grid: SoaGrid) -> bool:
 
 
 def _picture_grids(content: DocxContent) -> SoaReading:
-    """An SoA heading followed by pictures and no schedule table: the SoA is an image, read by OCR."""
+    """The SoA as pictures, read by OCR: the pictures under a heading that names the SoA; when no such
+    heading holds any, every section's pictures (up to the OCR picture limit), because the schedule may
+    sit under a heading that does not name it ("Table 4" alone). A section read only for that reason and
+    found to hold no schedule is a figure: it gives no warning of its own (NO_SOA_FOUND says it all)."""
+    sections = _picture_sections(content.blocks)
+    named = [section for section in sections if section.names_soa]
     reading = SoaReading()
-    blocks = content.blocks
-    for index, block in enumerate(blocks):
-        if not (isinstance(block, DocxParagraph) and block.heading_level
-                and soa_vocabulary().is_title(block.text)):
-            continue
-        pictures: list[Picture] = []
-        has_picture = False
-        for following in blocks[index + 1:]:
-            if isinstance(following, DocxParagraph):
-                if following.heading_level is not None and following.heading_level <= block.heading_level:
-                    break
-                has_picture = has_picture or following.has_picture
-                pictures.extend((picture.data, picture.size) for picture in following.pictures)
-        if has_picture:
-            found = read_image_grids(pictures, where=f"the section '{block.text}'", title=block.text)
+    if named:
+        for section in named:
+            found = read_image_grids(section.pictures, where=f"the section '{section.heading}'",
+                                     title=section.heading)
             reading.grids.extend(found.grids)
             reading.warnings.extend(found.warnings)
+        return reading
+    why = TesseractPageReader().unavailable()
+    if why is not None:
+        count = sum(len(section.pictures) for section in sections)
+        if count:
+            reading.warnings.append(ExtractionWarning(
+                code="SOA_PICTURES_NOT_READ",
+                message=f"{count} picture(s) were not read by OCR because {why}: a Schedule of Activities "
+                        "among them must be entered by hand"))
+        return reading
+    budget = limit = max_ocr_pages()
+    unread = 0
+    for section in sections:
+        pictures = section.pictures[:budget]
+        budget -= len(pictures)
+        unread += len(section.pictures) - len(pictures)
+        if not pictures:
+            continue
+        where = f"the section '{section.heading}'" if section.heading else "the pictures before any heading"
+        found = read_image_grids(pictures, where=where)
+        if found.grids:
+            reading.grids.extend(found.grids)
+            reading.warnings.extend(found.warnings)
+    if unread and not reading.grids:
+        reading.warnings.append(ExtractionWarning(
+            code="SOA_PICTURES_NOT_READ",
+            message=f"{unread} picture(s) were not read by OCR, beyond the limit of {limit} "
+                    f"({MAX_OCR_PAGES_ENV}): a Schedule of Activities among them must be entered by hand"))
     return reading
+
+
+@dataclass
+class _PictureSection:
+    heading: str | None  # None: the pictures before the first heading
+    names_soa: bool
+    pictures: list[Picture] = field(default_factory=list)
+    has_picture: bool = False  # a picture is drawn, even one whose image cannot be had (a linked file)
+
+
+def _picture_sections(blocks: list[DocxBlock]) -> list[_PictureSection]:
+    """The pictures of a document by the heading they are under, in body order, sections without
+    pictures left out. A heading that names the SoA holds its subsections' pictures too (a later
+    heading of a lower level does not end it); any other heading holds the pictures up to the next one."""
+    sections: list[_PictureSection] = []
+    current = _PictureSection(None, False)
+    soa_level: int | None = None  # level of the SoA heading whose section runs on
+    for block in blocks:
+        if not isinstance(block, DocxParagraph):
+            continue
+        level = block.heading_level
+        if level is not None and block.text and (soa_level is None or level <= soa_level):
+            names = soa_vocabulary().is_title(block.text)
+            soa_level = level if names else None
+            sections.append(current)
+            current = _PictureSection(block.text, names)
+        current.pictures.extend((picture.data, picture.size) for picture in block.pictures)
+        current.has_picture = current.has_picture or block.has_picture
+    sections.append(current)
+    return [section for section in sections if section.has_picture]

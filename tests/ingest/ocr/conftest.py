@@ -50,12 +50,13 @@ def draw_soa_png(ruled: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def build_picture_soa_docx(path: Path, ruled: bool = True) -> Path:
-    """A DOCX whose SoA section holds the drawn table as a picture (6 inches wide), no Word table."""
+def build_picture_soa_docx(path: Path, ruled: bool = True, heading: str = "Schedule of Activities") -> Path:
+    """A DOCX whose SoA section (under `heading`) holds the drawn table as a picture (6 inches wide), no
+    Word table."""
     document = docx.Document()
     document.add_heading("Introduction", level=1)
     document.add_paragraph("The study runs for four weeks.")
-    document.add_heading("Schedule of Activities", level=1)
+    document.add_heading(heading, level=1)
     document.add_picture(io.BytesIO(draw_soa_png(ruled)), width=Inches(6))
     document.add_heading("Study Population", level=1)
     document.add_paragraph("Adults with the condition.")
@@ -76,3 +77,9 @@ def picture_soa_docx(tmp_path: Path) -> Path:
 @pytest.fixture
 def unruled_picture_soa_docx(tmp_path: Path) -> Path:
     return build_picture_soa_docx(tmp_path / "unruled_picture_soa.docx", ruled=False)
+
+
+@pytest.fixture
+def table_4_picture_docx(tmp_path: Path) -> Path:
+    """The SoA picture under a heading that does not name the SoA."""
+    return build_picture_soa_docx(tmp_path / "table_4.docx", heading="Table 4")

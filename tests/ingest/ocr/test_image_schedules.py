@@ -49,6 +49,26 @@ def test_docx_picture_table_without_rules_is_read_like_a_scanned_page(unruled_pi
     assert "SOA_FROM_OCR" in [w.code for w in parsed.warnings]
 
 
+@requires_tesseract
+def test_docx_picture_under_a_heading_not_naming_the_soa_is_read(table_4_picture_docx: Path) -> None:
+    # no heading names the SoA ("Table 4" alone): every section's pictures are read
+    parsed = read_protocol(table_4_picture_docx)
+    assert len(parsed.schedules) == 1
+    assert [a.label for a in parsed.schedules[0].activities] == [
+        "Informed consent", "Vital signs", "ECG", "Adverse events"]
+    assert "SOA_FROM_OCR" in [w.code for w in parsed.warnings]
+
+
+def test_docx_picture_under_a_heading_not_naming_the_soa_without_tesseract_is_reported(
+    table_4_picture_docx: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on PATH
+    parsed = read_protocol(table_4_picture_docx)
+    assert not parsed.schedules
+    warning = next(w for w in parsed.warnings if w.code == "SOA_PICTURES_NOT_READ")
+    assert "1 picture" in warning.message and "tesseract" in warning.message
+
+
 def test_docx_picture_keeps_the_size_it_is_shown_at(picture_soa_docx: Path) -> None:
     pictures = [p for block in read_docx(picture_soa_docx).blocks for p in getattr(block, "pictures", ())]
     assert len(pictures) == 1
