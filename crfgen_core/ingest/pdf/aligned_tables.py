@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from crfgen_core.ingest.pdf.cell_text import cell_text, glyph_lines
 from crfgen_core.ingest.pdf.ruled_tables import Box, FrameChar
-from crfgen_core.ingest.soa.captions import is_caption
+from crfgen_core.ingest.soa.captions import TABLE_NUMBER, is_caption
 from crfgen_core.ingest.soa.grid import GridCell
 from crfgen_core.ingest.soa.legend import OTHER_ENTRY
 from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
@@ -353,11 +353,13 @@ def _legend_line(line: Line, ticked: bool) -> bool:
 
 
 def _header_lines(lines: list[Line], first: int, pitch: float, turned_top: float | None = None) -> int:
-    """Index of the first header line above the first tick row: close lines, no caption, at most a few;
-    lines beside turned headers (reaching up to `turned_top`) are header lines however far apart."""
+    """Index of the first header line above the first tick row: close lines, no caption (one naming the
+    SoA, or a numbered table's alone: "Table 7"), at most a few; lines beside turned headers (reaching up
+    to `turned_top`) are header lines however far apart."""
     top = first
     while (top > 0 and first - top < MAX_HEADER_LINES
-           and not (len(lines[top - 1].phrases) == 1 and is_caption(_text(lines[top - 1])))
+           and not (len(lines[top - 1].phrases) == 1 and (is_caption(_text(lines[top - 1]))
+                                                          or TABLE_NUMBER.match(_text(lines[top - 1]))))
            and (lines[top].top - lines[top - 1].top <= MAX_LINE_GAP * pitch
                 or (turned_top is not None and lines[top - 1].bottom > turned_top))):
         top -= 1
