@@ -20,10 +20,14 @@ from crfgen_core.ingest.ocr.tesseract import OcrError
 from crfgen_core.ingest.pdf.pdf_schedules import picture_grids
 from crfgen_core.ingest.pdf.scanned_pages import OCR_DPI, PageImageReader, read_picture
 from crfgen_core.ingest.soa.grid import SoaGrid, SoaReading
+from crfgen_core.ingest.soa.table_layout import lay_out
+from crfgen_core.ingest.soa.vocabulary import soa_vocabulary
 from crfgen_core.model.protocol import ExtractionWarning
 
 DEFAULT_MAX_PIXELS = 40_000_000  # larger pictures are not SoA tables (and would be slow to read)
 DEFAULT_PICTURE_DPI = 150.0  # a picture whose shown size is unknown: a screenshot or a low-resolution scan
+MIN_UPRIGHT_MARKS = 6  # an upright reading with fewer marks may be of a table turned to fit the page
+TURNED_MARK_SHARE = 2.0  # ... and the turned reading is kept when it holds this many times more marks
 MIN_PICTURE_POINTS = 72.0  # a picture shown smaller than an inch on both sides is an icon, not a table
 
 Picture = tuple[bytes, tuple[float, float] | None]  # image bytes, size shown in points when known
@@ -49,8 +53,7 @@ def read_image_grids(pictures: list[Picture], where: str, title: str | None = No
             image, width, height = _upright_picture(data, size)
             if max(width, height) < MIN_PICTURE_POINTS:
                 continue
-            found = picture_grids(read_picture(reader, image, width, height), width, height, None,
-                                  carried=carried)
+            found = _grids_either_way_up(reader, image, width, height, carried)
         except OcrError as exc:
             problems.append(f"picture {number}: {exc.reason}")
             continue
@@ -71,6 +74,35 @@ def read_image_grids(pictures: list[Picture], where: str, title: str | None = No
         message=f"the Schedule of Activities in {where} was read from {len(pictures)} picture(s) by OCR: "
                 "labels, visit headers and marks may be misread and need review against the protocol"))
     return SoaReading(grids=grids, warnings=warnings)
+
+
+def _grids_either_way_up(reader: PageImageReader, image: Image.Image, width: float, height: float,
+                         carried: list[list[float]]) -> list[SoaGrid]:
+    """The grids of a picture as shown or, for a picture taller than wide whose upright reading finds
+    few marks, turned a quarter when that reads many more: a page whose table was turned to fit (read
+    upward, the common way, or downward) pasted as it stands."""
+    trial = list(carried)
+    best = picture_grids(read_picture(reader, image, width, height), width, height, None, carried=trial)
+    best_carried, best_marks = trial, _marks(best)
+    if height > width and best_marks < MIN_UPRIGHT_MARKS:
+        for angle in (-90, 90):
+            trial = list(carried)
+            found = picture_grids(read_picture(reader, image.rotate(angle, expand=True), height, width),
+                                  height, width, None, carried=trial)
+            if _marks(found) >= max(TURNED_MARK_SHARE * best_marks, MIN_UPRIGHT_MARKS):
+                best, best_carried, best_marks = found, trial, _marks(found)
+                break
+    carried[:] = best_carried
+    return best
+
+
+def _marks(grids: list[SoaGrid]) -> int:
+    """Marks in the body of the grids that lay out as SoA tables: how much of a schedule a reading holds
+    (turned print read upright gives grids too, with stray x's, but no table around them)."""
+    vocab = soa_vocabulary()
+    tables = [lay_out(grid, vocab) for grid in grids]
+    return sum(1 for table in tables if table is not None
+               for row in table.rows for cell in row.values if vocab.is_tick(cell.text))
 
 
 def _upright_picture(data: bytes, size: tuple[float, float] | None) -> tuple[Image.Image, float, float]:

@@ -22,9 +22,10 @@ COLUMN_WIDTHS = [300, 160, 160, 160]
 ROW_HEIGHT = 48
 MARGIN = 20
 
-def draw_soa_png(ruled: bool = True) -> bytes:
+def draw_soa_png(ruled: bool = True, turned: bool = False) -> bytes:
     """A ruled table: "Treatment" merged over Day 1 and Day 8 (no rule between them), marks as X;
-    without rules when `ruled` is False (columns by alignment only)."""
+    without rules when `ruled` is False (columns by alignment only); turned a quarter to read upward
+    when `turned` (a landscape table on a portrait page)."""
     font = ImageFont.load_default(size=24)
     rows = [*HEADER, *[[label, *marks] for label, marks in BODY]]
     width = sum(COLUMN_WIDTHS) + 2 * MARGIN
@@ -45,19 +46,26 @@ def draw_soa_png(ruled: bool = True) -> bytes:
             draw.text((xs[c] + 10, ys[r] + 10), text, fill=0, font=font)
     for k, line in enumerate(LEGEND):
         draw.text((xs[0], ys[-1] + 15 + 32 * k), line, fill=0, font=font)
+    if turned:
+        image = image.rotate(90, expand=True)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
-def build_picture_soa_docx(path: Path, ruled: bool = True, heading: str = "Schedule of Activities") -> Path:
-    """A DOCX whose SoA section (under `heading`) holds the drawn table as a picture (6 inches wide), no
-    Word table."""
+def build_picture_soa_docx(path: Path, ruled: bool = True, heading: str = "Schedule of Activities",
+                           turned: bool = False) -> Path:
+    """A DOCX whose SoA section (under `heading`) holds the drawn table as a picture (6 inches wide, or
+    6 inches tall when `turned`), no Word table."""
     document = docx.Document()
     document.add_heading("Introduction", level=1)
     document.add_paragraph("The study runs for four weeks.")
     document.add_heading(heading, level=1)
-    document.add_picture(io.BytesIO(draw_soa_png(ruled)), width=Inches(6))
+    picture = io.BytesIO(draw_soa_png(ruled, turned))
+    if turned:
+        document.add_picture(picture, height=Inches(6))
+    else:
+        document.add_picture(picture, width=Inches(6))
     document.add_heading("Study Population", level=1)
     document.add_paragraph("Adults with the condition.")
     document.save(str(path))
@@ -83,3 +91,9 @@ def unruled_picture_soa_docx(tmp_path: Path) -> Path:
 def table_4_picture_docx(tmp_path: Path) -> Path:
     """The SoA picture under a heading that does not name the SoA."""
     return build_picture_soa_docx(tmp_path / "table_4.docx", heading="Table 4")
+
+
+@pytest.fixture
+def turned_picture_soa_docx(tmp_path: Path) -> Path:
+    """The SoA picture turned a quarter, as a landscape table pasted from a portrait page."""
+    return build_picture_soa_docx(tmp_path / "turned.docx", turned=True)

@@ -69,6 +69,17 @@ def test_docx_picture_under_a_heading_not_naming_the_soa_without_tesseract_is_re
     assert "1 picture" in warning.message and "tesseract" in warning.message
 
 
+@requires_tesseract
+def test_docx_picture_of_a_table_turned_to_fit_is_read_turned_upright(turned_picture_soa_docx: Path) -> None:
+    parsed = read_protocol(turned_picture_soa_docx)
+    assert len(parsed.schedules) == 1
+    schedule = parsed.schedules[0]
+    labels = [a.label for a in schedule.activities]
+    assert labels == ["Informed consent", "Vital signs", "ECG", "Adverse events"]
+    assert [v.headers[-1] for v in schedule.visits] == ["Day 1", "Day 8", "Day 29"]
+    assert len(schedule.cells) == 8
+
+
 def test_docx_picture_keeps_the_size_it_is_shown_at(picture_soa_docx: Path) -> None:
     pictures = [p for block in read_docx(picture_soa_docx).blocks for p in getattr(block, "pictures", ())]
     assert len(pictures) == 1
