@@ -59,6 +59,7 @@ NO_MARK = set("-–—()/[]|=_~+*•·●✓√")  # glyph-sized print that mean
 CHECK_LOOKALIKES = frozenset({"v", "vv", "Vv", "vV", "√"})
 DISC_LOOKALIKES = set("e@©®°oO0*•·")
 DISC_INK_SHARE = 0.55  # a filled disc covers about 0.7 of its box, a letter under 0.45
+MAX_DISC_WORD = 4  # letters tesseract reads for a disc with its footnote marker ("eo", "e@a")
 GLYPH_ASPECT = 1.3  # a word box no wider than this times its height holds a single glyph
 SIZE_PER_HEIGHT = 1.25  # font size from a word box height (ascender to baseline or descender)
 DESCENDERS = set("gjpqy,;")
@@ -316,6 +317,9 @@ def _one_mark(word: OcrWord, ink: Ink, typical: float) -> OcrWord:
     filled disc read "e", "@" or "©" is a bullet (its box is mostly ink, a letter's is not); a check mark
     read "v" or "Vv" is a check."""
     text = word.text
+    disc = _disc_with_marker(word, ink)
+    if disc is not None:
+        return disc
     if len(text) > 3 or word.width > GLYPH_ASPECT * word.height:
         return word
     if len(text) > 1 and set(text) <= MARK_LOOKALIKES and set(text.upper()) & {"X", "K"}:
@@ -331,6 +335,33 @@ def _one_mark(word: OcrWord, ink: Ink, typical: float) -> OcrWord:
     if square and word.height >= MARK_HEIGHT_SHARE * typical and (junk or text in LONE_MARK_LOOKALIKES):
         return replace(word, text="X")  # a scanned X broken into strokes reads as "».¢", ">." or "K"
     return word
+
+
+def _disc_with_marker(word: OcrWord, ink: Ink) -> OcrWord | None:
+    """A filled disc with a raised footnote marker beside it ("●ᵃ", "●ᵇ,ᵈ") read as one word ("e", "eo"):
+    the box's first piece of ink is a square blob, mostly ink, and the ink right of it stands above the
+    blob's middle. Returns the disc alone as a bullet (the marker's letters are not read), else None."""
+    if not word.text or word.text[0] not in DISC_LOOKALIKES or len(word.text) > MAX_DISC_WORD:
+        return None
+    box = ink[word.top: word.top + word.height, word.left: word.left + word.width]
+    columns = np.flatnonzero(box.any(axis=0))
+    if columns.size == 0:
+        return None
+    start = end = int(columns[0])
+    while end + 1 < box.shape[1] and box[:, end + 1].any():
+        end += 1
+    rest = box[:, end + 1:]
+    if not rest.any():
+        return None  # one piece: the plain disc test of _one_mark decides
+    rows = np.flatnonzero(box[:, start: end + 1].any(axis=1))
+    top, bottom = int(rows[0]), int(rows[-1])
+    width, height = end - start + 1, bottom - top + 1
+    blob = box[top: bottom + 1, start: end + 1]
+    raised = int(np.flatnonzero(rest.any(axis=1))[-1]) < (top + bottom) / 2
+    if (1 / GLYPH_ASPECT <= width / height <= GLYPH_ASPECT and float(blob.mean()) >= DISC_INK_SHARE
+            and raised):
+        return replace(word, text="●", left=word.left + start, top=word.top + top, width=width, height=height)
+    return None
 
 
 def _plus_minus(word: OcrWord, ink: Ink) -> OcrWord:

@@ -86,3 +86,16 @@ def test_a_dark_header_bar_has_its_light_print_turned_dark_on_white() -> None:
     assert out[70, 150] == 255  # the bar's ground is paper now
     assert out[120, 101] < 64  # its print is dark
     assert out[250, 150] == 255 and out[20, 150] == 255  # the paper around it stays white
+
+
+def test_a_disc_with_a_raised_footnote_marker_read_as_letters_is_a_bullet() -> None:
+    ink = np.zeros((60, 80), dtype=bool)
+    yy, xx = np.mgrid[0:60, 0:80]
+    ink[(yy - 30) ** 2 + (xx - 20) ** 2 <= 11 ** 2] = True  # the disc, 23 px across
+    ink[18:25, 36:41] = True  # the marker beside it, raised above the disc's middle
+    mark = page_layer._one_mark(word("eo", 9, 17, 33, 25), ink, 23.0)
+    assert mark.text == "●" and mark.width <= 24
+    letters = np.zeros((60, 80), dtype=bool)
+    letters[20:42, 9:31] = ink[20:42, 9:31]
+    letters[30:42, 36:46] = True  # a letter on the same line: a word, not a marker
+    assert page_layer._one_mark(word("eo", 9, 19, 37, 23), letters, 23.0).text == "eo"
