@@ -23,8 +23,8 @@ SWEEP_COUNT = 200
 TARGET_MACRO_CELL_F1 = 0.95  # the target on layouts nobody tuned for
 TEXT_FORMATS = ("pdf", "docx")  # layouts with a text layer: held to the target
 # Scanned layouts (OCR) are not at the target yet; each format is held at its measured level so a change
-# that reads scans worse fails here (figures at 20250611: image 0.803, half_scanned 0.781, docx_image 0.444).
-SCAN_FLOORS = {"image": 0.72, "half_scanned": 0.70, "docx_image": 0.38}
+# that reads scans worse fails here (figures at 20250611: image 0.815, half_scanned 0.799, docx_image 0.744).
+SCAN_FLOORS = {"image": 0.72, "half_scanned": 0.70, "docx_image": 0.72}
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory: pytest.TempPathFactory, scorer: ModuleType) -> list[LayoutResult]:
