@@ -20,6 +20,8 @@ REFERENCE_ONLY = re.compile(rf"^\s*{_REF_ITEM}(?:\s*[,;&/]\s*(?:and\s+)?{_REF_IT
 POINTER_SHARE = 0.6  # share of a label-side column's cells that are bare references for it to be a pointer
 BARE_NUMBER = re.compile(r"^[-−–]?(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:to|-|−|–)\s*[-−–]?\d+(?:\.\d+)?)?$")
 MAX_ROW_NAME_WORDS = 3
+MAX_DISPLACED_ROWS = 2  # body rows printed above the visit rows of a repeated header
+VISIT_ROW_SHARE = 0.8  # a row of visit names names (nearly) every column in a cell of its own
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
 
 
@@ -66,6 +68,7 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
     if not rows or len(rows[0]) < 1 + min_visits:
         return None
     width = len(rows[0])
+    rows = _displaced_rows_below_header(rows, vocab)
     tick_rows = [i for i, row in enumerate(rows) if any(_tick(c, vocab) for c in row[1:])]
     split = _repeated_split(rows, previous)
     if split is not None:  # the table goes on: its last rows may schedule only time lists
@@ -165,6 +168,42 @@ def _pointer_columns(header_rows: list[list[GridCell]], body: list[list[GridCell
         if vocab.is_non_visit_column(header) or (values and references >= POINTER_SHARE * len(values)):
             pointers.add(j)
     return pointers
+
+
+def _displaced_rows_below_header(rows: list[list[GridCell]], vocab: SoaVocabulary) -> list[list[GridCell]]:
+    """The rows with body rows printed inside the header block moved below it: a continuation page may
+    open with a row or two carried over from the page before between its period row and its row of
+    visit names ("Follow-up | | X | X" over "Visit | V1 | V2 ..."). The header is known by its row of visit
+    names, not by the first tick: when no row above the first tick names the visits and one of the next
+    rows does, that row and the unticked header rows under it (timing, window) go up, the ticked rows
+    down. Rows stay as they are otherwise."""
+    ticked = [any(_tick(c, vocab) for c in row[1:]) for row in rows]
+    first_tick = next((i for i, t in enumerate(ticked) if t), None)
+    if first_tick is None or any(_names_visits(row, vocab) for row in rows[:first_tick]):
+        return rows
+    start = next((i for i in range(first_tick + 1, min(first_tick + 1 + MAX_DISPLACED_ROWS, len(rows)))
+                  if not ticked[i] and _names_visits(rows[i], vocab)), None)
+    if start is None:
+        return rows
+    end = start + 1
+    while end < len(rows) and not ticked[end] and _continues_header(rows[end], vocab):
+        end += 1
+    return rows[:first_tick] + rows[start:end] + rows[first_tick:start] + rows[end:]
+
+
+def _names_visits(row: list[GridCell], vocab: SoaVocabulary) -> bool:
+    """Whether a row names a visit in (nearly) every column, each in a cell of its own (V1 V2 P3, -1 0 2)."""
+    named = sum(1 for c in row[1:] if c.text and not c.span_copy and vocab.is_visit_like(c.text)
+                and not vocab.is_tick(c.text))
+    return named >= max(MIN_VISIT_COLUMNS, VISIT_ROW_SHARE * (len(row) - 1))
+
+
+def _continues_header(row: list[GridCell], vocab: SoaVocabulary) -> bool:
+    """A header row under the visit names: named for a visit (Visit Window) or naming visits itself,
+    filled in (nearly) every column."""
+    filled = sum(1 for c in row[1:] if c.text)
+    return filled >= VISIT_ROW_SHARE * (len(row) - 1) and (
+        vocab.is_visit_like(row[0].text) or _names_visits(row, vocab))
 
 
 def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaVocabulary) -> int:
