@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 from crfgen_core.ingest.soa.captions import is_merged_row
 from crfgen_core.ingest.soa.grid import GridCell, SoaGrid
@@ -21,7 +22,9 @@ POINTER_SHARE = 0.6  # share of a label-side column's cells that are bare refere
 BARE_NUMBER = re.compile(r"^[-−–]?(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:to|-|−|–)\s*[-−–]?\d+(?:\.\d+)?)?$")
 MAX_ROW_NAME_WORDS = 3
 MAX_DISPLACED_ROWS = 2  # body rows printed above the visit rows of a repeated header
+SIMILAR_HEADER_ROW_RATIO = 0.8  # header rows read by OCR this alike (difflib ratio) are one row misread
 VISIT_ROW_SHARE = 0.8  # a row of visit names names (nearly) every column in a cell of its own
+BRACKETED_MARKERS = re.compile(r"\s*\[\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)\s*\]")
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
 
 
@@ -70,7 +73,7 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
     width = len(rows[0])
     rows = _displaced_rows_below_header(rows, vocab)
     tick_rows = [i for i, row in enumerate(rows) if any(_tick(c, vocab) for c in row[1:])]
-    split = _repeated_split(rows, previous)
+    split = _repeated_split(rows, previous, grid.ocr)
     if split is not None:  # the table goes on: its last rows may schedule only time lists
         first_body, first_visit, visit_columns, other_columns = split
     else:
@@ -233,18 +236,27 @@ def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaV
     return first_tick_row
 
 
-def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None
+def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, ocr: bool = False
                     ) -> tuple[int, int, list[int], list[int]] | None:
-    """The previous table's header depth and columns when this grid repeats its header rows exactly."""
-    if previous is None or not previous.header_rows or len(previous.header_rows[0]) != len(rows[0]):
+    """The previous table's header depth and columns when this grid repeats its header rows: exactly, or
+    nearly for a grid read by OCR (each row misread a little differently on each page). A column this
+    grid's header merges over its left neighbour in every header row (a body-only split on this page)
+    is left out of the comparison and goes with that neighbour."""
+    if previous is None or not previous.header_rows:
         return None
     depth = len(previous.header_rows)
     if len(rows) <= depth:
         return None
+    kept = [j for j in range(len(rows[0])) if j == 0 or not all(row[j].span_copy for row in rows[:depth])]
+    if len(previous.header_rows[0]) != len(kept):
+        return None
     for known, row in zip(previous.header_rows, rows[:depth], strict=True):
-        if [_key(t) for t in known] != [_key(c.text) for c in row]:
+        a, b = [_key(t) for t in known], [_key(row[j].text) for j in kept]
+        if a != b and not (ocr and SequenceMatcher(None, " | ".join(a), " | ".join(b)).ratio()
+                           >= SIMILAR_HEADER_ROW_RATIO):
             return None
-    return depth, previous.first_visit, list(previous.visit_columns), list(previous.other_columns)
+    return (depth, kept[previous.first_visit], [kept[j] for j in previous.visit_columns],
+            [kept[j] for j in previous.other_columns])
 
 
 def _repeats(row: list[GridCell], header: list[GridCell], columns: list[int]) -> bool:
@@ -282,12 +294,21 @@ def _tick(cell: GridCell, vocab: SoaVocabulary) -> bool:
 
 
 def _split_marker(cell: GridCell) -> GridCell:
-    """A tick written with a plain trailing footnote letter (Xa, x b,c) becomes the tick plus markers."""
-    match = TRAILING_MARKER.match(cell.text)
-    if not match:
+    """Footnote letters written as text become markers: in square brackets after a label or header
+    ("Vital signs [g]", "Induction phase [a]"), or plain after a tick (Xa, x b,c)."""
+    text, markers = cell.text, cell.markers
+    bare = BRACKETED_MARKERS.sub("", text).strip()
+    if bare != text.strip() and bare:
+        markers += tuple(m.strip() for found in BRACKETED_MARKERS.finditer(text)
+                         for m in found.group("markers").split(","))
+        text = bare
+    match = TRAILING_MARKER.match(text)
+    if match:
+        text = match.group("text")
+        markers += tuple(m.strip() for m in match.group("markers").split(","))
+    if text == cell.text:
         return cell
-    extra = tuple(m.strip() for m in match.group("markers").split(","))
-    return GridCell(match.group("text"), tuple(dict.fromkeys(cell.markers + extra)), cell.span_copy)
+    return replace(cell, text=text, markers=tuple(dict.fromkeys(markers)))
 
 
 def _merged_note(row: list[GridCell], columns: list[int], vocab: SoaVocabulary) -> bool:
