@@ -16,6 +16,8 @@ from crfgen_core.ingest.pdf.page_geometry import Segment
 DARK_LEVEL = 160  # grey value below which a pixel is ink (coloured rules included)
 MIN_RULE_POINTS = 12.0  # a run shorter than this (pt) is a glyph stroke or a dash, not a rule
 MAX_RULE_POINTS = 3.0  # a run thicker than this (pt) is a filled band, not a rule
+BAND_LEVEL = 110  # grey below which ground is a dark band (a header bar printed light on dark)
+BAND_RULE_CONTRAST = 12  # grey levels a rule on such a band differs from it (black on navy: 29 to 0)
 ALIGN_PIXELS = 2  # runs on adjacent pixel rows whose ends lie this close are one rule's thickness
 
 Ink = npt.NDArray[np.bool_]
@@ -36,6 +38,44 @@ def pixel_segments(picture: Image.Image, width: float, height: float) -> list[Se
         left = (x + 0.5) * scale
         segments.append(Segment(left, height - (y1 + 1) * scale, left, height - y0 * scale))
     return segments
+
+
+def band_rule_segments(picture: Image.Image, width: float, height: float) -> list[Segment]:
+    """Given a page rendered upright (before its dark bands are whitened) and its size in points, return
+    the rules drawn on a dark header bar as segments in PDF coordinates (y up): thin long runs darker
+    (or lighter) than the bar on both sides. Whitening turns the bar into paper and such rules with it,
+    which would merge the header cells they divide ("<= 28 days | <= 7 days")."""
+    grey = np.asarray(picture.convert("L")).astype(np.int16)
+    scale = width / grey.shape[1]
+    min_run = max(int(MIN_RULE_POINTS / scale), 3)
+    max_thick = max(int(MAX_RULE_POINTS / scale), 2)
+    across, along = _rule_on_band(grey, max_thick, 0), _rule_on_band(grey, max_thick, 1)
+    if not across.any() and not along.any():
+        return []  # no dark band on the page
+    segments: list[Segment] = []
+    for y, x0, x1 in _rules(across, min_run, max_thick):
+        top = height - (y + 0.5) * scale
+        segments.append(Segment(x0 * scale, top, (x1 + 1) * scale, top))
+    for x, y0, y1 in _rules(along.T, min_run, max_thick):
+        left = (x + 0.5) * scale
+        segments.append(Segment(left, height - (y1 + 1) * scale, left, height - y0 * scale))
+    return segments
+
+
+def _rule_on_band(grey: npt.NDArray[np.int16], reach: int, axis: int) -> Ink:
+    """Pixels of a dark band that differ by BAND_RULE_CONTRAST, the same way, from the band `reach`
+    pixels before and after them along `axis` (0: above and below, for a horizontal rule): a rule no
+    thicker than `reach` has band on both sides."""
+    before, after = np.full_like(grey, 255), np.full_like(grey, 255)
+    if axis == 0:
+        before[reach:], after[:-reach] = grey[:-reach], grey[reach:]
+    else:
+        before[:, reach:], after[:, :-reach] = grey[:, :-reach], grey[:, reach:]
+    on_band = (before < BAND_LEVEL) & (after < BAND_LEVEL)
+    darker = (np.minimum(before, after) - grey) >= BAND_RULE_CONTRAST
+    lighter = (grey - np.maximum(before, after)) >= BAND_RULE_CONTRAST
+    result: Ink = on_band & (darker | lighter)
+    return result
 
 
 def _rules(ink: Ink, min_run: int, max_thick: int) -> list[tuple[float, int, int]]:
