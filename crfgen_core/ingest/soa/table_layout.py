@@ -14,9 +14,12 @@ MIN_TICKS = 3  # fewer ticks than this and the grid is not a schedule
 MIN_VISIT_COLUMNS = 2
 SAME_HEADER_SHARE = 0.8  # share of visit columns a repeated header row must repeat
 SPARSE_ROW_SHARE = 0.5  # a body row above the first tick fills at most this share of the columns
-_REF_ITEM = r"(?:(?:see\s+)?(?:sections?|appendix|app\.|table|figure|§)\s*[A-Z0-9][\d.]*|\d{1,2}(?:\.\d+)*)"
-CROSS_REFERENCE = re.compile(rf"\s*[(\[]\s*{_REF_ITEM}(?:\s*[,;&]\s*(?:and\s+)?{_REF_ITEM})*\s*[)\]]\s*$",
-                             re.IGNORECASE)
+# an underlined link often reads "Avvendix" or "Anpnendix" by OCR; a comma may read as a full stop
+_REF_ITEM = (r"(?:(?:see\s+)?(?:sections?|a[a-z]{1,4}ndix|app\.|table|figure|§)\s*[A-Z0-9][\d.]*"
+             r"|\d{1,2}(?:\.\d+)*)")
+_REF_SEPARATOR = r"\s*(?:[,;&]|\.(?=\s))\s*"
+CROSS_REFERENCE = re.compile(
+    rf"\s*[(\[]\s*{_REF_ITEM}(?:{_REF_SEPARATOR}(?:and\s+)?{_REF_ITEM})*\s*[)\]]\s*$", re.IGNORECASE)
 REFERENCE_ONLY = re.compile(rf"^\s*{_REF_ITEM}(?:\s*[,;&/]\s*(?:and\s+)?{_REF_ITEM})*\s*$", re.IGNORECASE)
 POINTER_SHARE = 0.6  # share of a label-side column's cells that are bare references for it to be a pointer
 BARE_NUMBER = re.compile(r"^[-−–]?(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:to|-|−|–)\s*[-−–]?\d+(?:\.\d+)?)?$")
