@@ -23,6 +23,7 @@ MIN_WITHIN_WORDS = 2  # a header of one word ("3") is inside too many others to 
 VISIT_NAME = re.compile(r"^\s*[A-Za-z][A-Za-z.]*\s*-?\d+[A-Za-z]?\s*$")  # V10, Week 2, Day -3, Cycle 1
 SHARED_LABEL_SHARE = 0.5  # share of row labels a sideways continuation must repeat
 SIMILAR_HEADER_RATIO = 0.8  # OCR'd headers this alike (difflib ratio) are one column misread differently
+HYPHENATED = re.compile(r"(?<=[a-z])-(?=[a-z])")  # a word broken over two lines of a narrow cell
 BAND_SHARE = 0.75  # share of a table's parts a row must open to be a band of the repeated header
 
 
@@ -40,6 +41,8 @@ class DraftVisit:
     headers: list[str]  # as written: parts of a table are matched by these
     markers: tuple[str, ...]
     names: list[str] = field(default_factory=list)  # with header row names kept ("Week 2"): the output
+    # per header row, how often OCR read each (header, name) on the pages that repeat the header
+    readings: list[Counter[tuple[str, str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -80,6 +83,9 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
                 (grid := _grid_mapping(table, current)) is not None
                 or len(table.headers) == len(current.segment)):
             _append_rows(current, table, grid if grid is not None else current.segment)
+        elif (table.repeats_header and (not table.grid.title or table.grid.continued)
+              and len(table.headers) == len(current.segment)):
+            _append_rows(current, table, current.segment)  # the last part's header again, however misread
         elif (mapping := _map_columns(table, current)) is not None:
             _append_rows(current, table, mapping)  # the same columns, however far: a continuation
         elif _shares_labels(table, current) and gap <= MAX_PAGE_GAP:
@@ -253,6 +259,9 @@ def _shares_labels(table: LaidOutTable, draft: ScheduleDraft) -> bool:
 
 def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) -> None:
     draft.segment = columns
+    if table.grid.ocr and table.has_header:
+        for column, index in enumerate(columns):
+            _take_better_reading(draft.visits[index], table, column)
     _remember_grid(draft, table, columns)
     if table.has_header and table.rows:
         draft.part_starts.append(len(draft.activities))
@@ -262,6 +271,37 @@ def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) 
             if value.text:
                 activity.values[index] = value
         draft.activities.append(activity)
+
+
+def _take_better_reading(visit: DraftVisit, table: LaidOutTable, column: int) -> None:
+    """A header cell OCR misreads on some of the pages that repeat it ("¢ 3 zo" or "8" for a turned
+    "Screening", "D115" for "D15"): row by row, the reading that is a visit word wins, then the reading
+    most pages agree on (the parts were matched as one column already)."""
+    read, names = table.headers[column], _names(table, column)
+    if len(read) != len(visit.headers) or len(names) != len(read):
+        return
+    if len(visit.names) != len(visit.headers):
+        visit.names = list(visit.headers)
+    if not visit.readings:
+        visit.readings = [Counter({pair: 1}) for pair in zip(visit.headers, visit.names, strict=True)]
+    for row, pair in enumerate(zip(read, names, strict=True)):
+        counts = visit.readings[row]
+        counts[pair] += 1
+        # only short codes are voted on; of longer texts (noise, or words with a misread part) the first
+        # page's reading stays
+        visit.headers[row], visit.names[row] = max(
+            counts, key=lambda p: (_reading_rank(p[0]), counts[p] if _reading_rank(p[0]) == 1 else 0))
+
+
+def _reading_rank(text: str) -> int:
+    """How surely a header cell was read: 2 for visit words ("Screening", "End of treatment", also
+    hyphenated at a line end: "Randomisa-tion"), 1 for a visit code or number ("V2", "8": a misread
+    turned word may read as a digit), 0 for anything else."""
+    vocab = soa_vocabulary()
+    joined = HYPHENATED.sub("", text)
+    if not (vocab.is_visit_like(text) or vocab.is_visit_like(joined)):
+        return 0
+    return 2 if re.search(r"[A-Za-z]{3}", joined) else 1
 
 
 def _names(table: LaidOutTable, column: int) -> list[str]:

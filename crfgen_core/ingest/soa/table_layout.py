@@ -25,7 +25,7 @@ POINTER_SHARE = 0.6  # share of a label-side column's cells that are bare refere
 BARE_NUMBER = re.compile(r"^[-−–]?(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:to|-|−|–)\s*[-−–]?\d+(?:\.\d+)?)?$")
 MAX_ROW_NAME_WORDS = 3
 MAX_DISPLACED_ROWS = 2  # body rows printed above the visit rows of a repeated header
-SIMILAR_HEADER_ROW_RATIO = 0.8  # header rows read by OCR this alike (difflib ratio) are one row misread
+SIMILAR_HEADER_RATIO = 0.8  # header rows read by OCR this alike (difflib ratio) are the same rows misread
 VISIT_ROW_SHARE = 0.8  # a row of visit names names (nearly) every column in a cell of its own
 BRACKETED_MARKERS = re.compile(r"\s*\[\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)\s*\]")
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
@@ -53,6 +53,7 @@ class LaidOutTable:
     visit_columns: list[int] = field(default_factory=list)
     other_columns: list[int] = field(default_factory=list)
     header_names: list[list[str]] = field(default_factory=list)  # headers with their row names kept
+    repeats_header: bool = False  # the grid repeats the header rows of the table laid out before it
 
     @property
     def has_header(self) -> bool:
@@ -149,7 +150,8 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
                                  strip_cross_reference(outer), values, label.activity))
     return LaidOutTable(headers=headers, header_markers=header_markers, rows=body_rows, grid=grid,
                         header_rows=[[c.text for c in r] for r in header_rows], first_visit=first_visit,
-                        visit_columns=visit_columns, other_columns=other_columns, header_names=names)
+                        visit_columns=visit_columns, other_columns=other_columns, header_names=names,
+                        repeats_header=split is not None and bool(header_rows))
 
 
 def _row_name(row: list[GridCell], first_visit: int, vocab: SoaVocabulary) -> str:
@@ -242,7 +244,8 @@ def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaV
 def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, ocr: bool = False
                     ) -> tuple[int, int, list[int], list[int]] | None:
     """The previous table's header depth and columns when this grid repeats its header rows: exactly, or
-    nearly for a grid read by OCR (each row misread a little differently on each page). A column this
+    nearly for a grid read by OCR (misread a little differently on each page: "(±3 days)" read "(£3 ys"
+    on one, "(43 days)" on the next). A column this
     grid's header merges over its left neighbour in every header row (a body-only split on this page)
     is left out of the comparison and goes with that neighbour."""
     if previous is None or not previous.header_rows:
@@ -253,13 +256,17 @@ def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, o
     kept = [j for j in range(len(rows[0])) if j == 0 or not all(row[j].span_copy for row in rows[:depth])]
     if len(previous.header_rows[0]) != len(kept):
         return None
-    for known, row in zip(previous.header_rows, rows[:depth], strict=True):
-        a, b = [_key(t) for t in known], [_key(row[j].text) for j in kept]
-        if a != b and not (ocr and SequenceMatcher(None, " | ".join(a), " | ".join(b)).ratio()
-                           >= SIMILAR_HEADER_ROW_RATIO):
-            return None
+    known = [[_key(t) for t in row] for row in previous.header_rows]
+    read = [[_key(row[j].text) for j in kept] for row in rows[:depth]]
+    if known != read and not (ocr and SequenceMatcher(None, _joined(known), _joined(read)).ratio()
+                              >= SIMILAR_HEADER_RATIO):
+        return None
     return (depth, kept[previous.first_visit], [kept[j] for j in previous.visit_columns],
             [kept[j] for j in previous.other_columns])
+
+
+def _joined(rows: list[list[str]]) -> str:
+    return " || ".join(" | ".join(row) for row in rows)
 
 
 def _repeats(row: list[GridCell], header: list[GridCell], columns: list[int]) -> bool:
