@@ -26,6 +26,7 @@ BARE_NUMBER = re.compile(r"^[-−–]?(?:\d+(?:\.\d+)?|\.\d+)(?:\s*(?:to|-|−|�
 MAX_ROW_NAME_WORDS = 3
 MAX_DISPLACED_ROWS = 2  # body rows printed above the visit rows of a repeated header
 SIMILAR_HEADER_RATIO = 0.8  # header rows read by OCR this alike (difflib ratio) are the same rows misread
+MIN_ROW_RATIO = 0.5  # ... when each of them is at least this alike
 VISIT_ROW_SHARE = 0.8  # a row of visit names names (nearly) every column in a cell of its own
 BRACKETED_MARKERS = re.compile(r"\s*\[\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)\s*\]")
 TRAILING_MARKER = re.compile(r"^(?P<text>[xX✓✔√]|P)\s*(?P<markers>[a-z](?:\s*,\s*[a-z])*)$")
@@ -77,7 +78,7 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
     width = len(rows[0])
     rows = _displaced_rows_below_header(rows, vocab)
     tick_rows = [i for i, row in enumerate(rows) if any(_tick(c, vocab) for c in row[1:])]
-    split = _repeated_split(rows, previous, grid.ocr)
+    split = _repeated_split(rows, previous, vocab, grid.ocr)
     if split is not None:  # the table goes on: its last rows may schedule only time lists
         first_body, first_visit, visit_columns, other_columns = split
     else:
@@ -241,13 +242,13 @@ def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaV
     return first_tick_row
 
 
-def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, ocr: bool = False
-                    ) -> tuple[int, int, list[int], list[int]] | None:
+def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, vocab: SoaVocabulary,
+                    ocr: bool = False) -> tuple[int, int, list[int], list[int]] | None:
     """The previous table's header depth and columns when this grid repeats its header rows: exactly, or
     nearly for a grid read by OCR (misread a little differently on each page: "(±3 days)" read "(£3 ys"
-    on one, "(43 days)" on the next). A column this
-    grid's header merges over its left neighbour in every header row (a body-only split on this page)
-    is left out of the comparison and goes with that neighbour."""
+    on one, "(43 days)" on the next). A column this grid's header merges over its left neighbour in
+    every header row (a body-only split on this page) is left out of the comparison and goes with that
+    neighbour."""
     if previous is None or not previous.header_rows:
         return None
     depth = len(previous.header_rows)
@@ -258,11 +259,22 @@ def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, o
         return None
     known = [[_key(t) for t in row] for row in previous.header_rows]
     read = [[_key(row[j].text) for j in kept] for row in rows[:depth]]
-    if known != read and not (ocr and SequenceMatcher(None, _joined(known), _joined(read)).ratio()
-                              >= SIMILAR_HEADER_RATIO):
+    if known != read and not (ocr and _nearly_repeated(known, read, rows[:depth], vocab)):
         return None
     return (depth, kept[previous.first_visit], [kept[j] for j in previous.visit_columns],
             [kept[j] for j in previous.other_columns])
+
+
+def _nearly_repeated(known: list[list[str]], read: list[list[str]], rows: list[list[GridCell]],
+                     vocab: SoaVocabulary) -> bool:
+    """Whether header rows read by OCR are the known ones misread: alike as a block, each row more alike
+    than not, and no mark in them (a body row under a header whose last row the page does not repeat)."""
+    if any(_tick(cell, vocab) for row in rows for cell in row[1:]):
+        return False
+    if any(SequenceMatcher(None, " | ".join(a), " | ".join(b)).ratio() < MIN_ROW_RATIO
+           for a, b in zip(known, read, strict=True)):
+        return False
+    return SequenceMatcher(None, _joined(known), _joined(read)).ratio() >= SIMILAR_HEADER_RATIO
 
 
 def _joined(rows: list[list[str]]) -> str:

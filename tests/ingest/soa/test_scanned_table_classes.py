@@ -124,3 +124,17 @@ def test_a_visit_code_misread_on_one_page_takes_the_reading_most_pages_agree_on(
              page(3, ["D1", "D8", "D15", "D1"])]
     [schedule] = build_schedules(pages)
     assert [v.headers[-1] for v in schedule.visits] == ["D1", "D8", "D15", "D1"]
+
+
+def test_a_ticked_row_is_no_misread_repeat_of_the_last_header_row() -> None:
+    # the first page's header ends with a section row; the next page repeats the header rows above it
+    # only and opens with a ticked activity where the section row stood
+    top = [_row("", *VISITS), _row("Study week", *WEEKS)]
+    first = SoaGrid(rows=[*top, _row("Screening and eligibility", "", "", "", "", ""),
+                          _row("Consent", "X", "", "", "", ""), _row("ECG", "X", "X", "X", "X", "X")],
+                    page=1, ocr=True)
+    later = SoaGrid(rows=[*top, _row("Screening and eligibility", "-", "-", "X", "-", "X"),
+                          _row("Pregnancy test", "X", "", "X", "", "X")], page=2, ocr=True)
+    [schedule] = build_schedules([first, later])
+    labels = [a.label for a in schedule.activities]
+    assert labels[-2:] == ["Screening and eligibility", "Pregnancy test"]
