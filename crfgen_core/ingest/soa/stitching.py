@@ -83,7 +83,7 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
                 (grid := _grid_mapping(table, current)) is not None
                 or len(table.headers) == len(current.segment)):
             _append_rows(current, table, grid if grid is not None else current.segment)
-        elif (table.repeats_header and (not table.grid.title or table.grid.continued)
+        elif (table.repeats_header and table.grid.ocr and (not table.grid.title or table.grid.continued)
               and len(table.headers) == len(current.segment)):
             _append_rows(current, table, current.segment)  # the last part's header again, however misread
         elif (mapping := _map_columns(table, current)) is not None:

@@ -246,15 +246,17 @@ def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, v
                     ocr: bool = False) -> tuple[int, int, list[int], list[int]] | None:
     """The previous table's header depth and columns when this grid repeats its header rows: exactly, or
     nearly for a grid read by OCR (misread a little differently on each page: "(±3 days)" read "(£3 ys"
-    on one, "(43 days)" on the next). A column this grid's header merges over its left neighbour in
-    every header row (a body-only split on this page) is left out of the comparison and goes with that
-    neighbour."""
+    on one, "(43 days)" on the next). A column an OCR grid's header merges over its left neighbour in
+    every header row (a body-only split found in this page's pixels) is left out of the comparison and
+    goes with that neighbour."""
     if previous is None or not previous.header_rows:
         return None
     depth = len(previous.header_rows)
     if len(rows) <= depth:
         return None
-    kept = [j for j in range(len(rows[0])) if j == 0 or not all(row[j].span_copy for row in rows[:depth])]
+    # (OCR only: a text page's own split columns are drawn as the previous page's are)
+    kept = [j for j in range(len(rows[0]))
+            if j == 0 or not ocr or not all(row[j].span_copy for row in rows[:depth])]
     if len(previous.header_rows[0]) != len(kept):
         return None
     known = [[_key(t) for t in row] for row in previous.header_rows]
