@@ -17,6 +17,7 @@ DARK_LEVEL = 160  # grey value below which a pixel is ink (coloured rules includ
 MIN_RULE_POINTS = 12.0  # a run shorter than this (pt) is a glyph stroke or a dash, not a rule
 MAX_RULE_POINTS = 3.0  # a run thicker than this (pt) is a filled band, not a rule
 BAND_LEVEL = 110  # grey below which ground is a dark band (a header bar printed light on dark)
+BAND_INCHES = 1 / 8  # a band is dark on average this far around a pixel (print on paper is not)
 BAND_RULE_CONTRAST = 12  # grey levels a rule on such a band differs from it (black on navy: 29 to 0)
 ALIGN_PIXELS = 2  # runs on adjacent pixel rows whose ends lie this close are one rule's thickness
 
@@ -49,7 +50,10 @@ def band_rule_segments(picture: Image.Image, width: float, height: float) -> lis
     scale = width / grey.shape[1]
     min_run = max(int(MIN_RULE_POINTS / scale), 3)
     max_thick = max(int(MAX_RULE_POINTS / scale), 2)
-    across, along = _rule_on_band(grey, max_thick, 0), _rule_on_band(grey, max_thick, 1)
+    band = _dark_around(grey, max(int(BAND_INCHES * 72 / scale), 2))
+    if not band.any():
+        return []  # no dark band on the page
+    across, along = _rule_on_band(grey, max_thick, 0) & band, _rule_on_band(grey, max_thick, 1) & band
     if not across.any() and not along.any():
         return []  # no dark band on the page
     segments: list[Segment] = []
@@ -60,6 +64,17 @@ def band_rule_segments(picture: Image.Image, width: float, height: float) -> lis
         left = (x + 0.5) * scale
         segments.append(Segment(left, height - (y1 + 1) * scale, left, height - y0 * scale))
     return segments
+
+
+def _dark_around(grey: npt.NDArray[np.int16], reach: int) -> Ink:
+    """Pixels whose surroundings (a square `reach` pixels each way) are dark on average: a filled band,
+    not print on paper (turned header text has dark strokes on both sides of its gaps too)."""
+    padded = np.pad(grey.astype(np.float64), reach + 1, mode="edge")
+    total = padded.cumsum(0).cumsum(1)
+    side = 2 * reach + 1
+    window = total[side:, side:] - total[:-side, side:] - total[side:, :-side] + total[:-side, :-side]
+    result: Ink = window[: grey.shape[0], : grey.shape[1]] / (side * side) < BAND_LEVEL
+    return result
 
 
 def _rule_on_band(grey: npt.NDArray[np.int16], reach: int, axis: int) -> Ink:

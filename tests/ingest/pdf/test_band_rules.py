@@ -43,3 +43,11 @@ def test_whitening_loses_the_rules_of_a_dark_bar_that_band_rules_keep() -> None:
     whitened = pixel_segments(whitened_paper(picture, DPI), width, height)
     assert not any(s.x0 == s.x1 and round(s.x0) == 144 for s in whitened)  # why band rules are needed
     assert band_rule_segments(Image.new("L", (DPI, DPI), 255), 72.0, 72.0) == []
+
+
+def test_gaps_between_dark_strokes_of_print_on_paper_are_no_band_rules() -> None:
+    picture = Image.new("L", (2 * DPI, 2 * DPI), 255)
+    draw = ImageDraw.Draw(picture)
+    for k in range(6):  # thick parallel strokes a rule's width apart (turned bold print), on white paper
+        draw.line([(200 + 25 * k, 100), (200 + 25 * k, 500)], fill=0, width=13)
+    assert band_rule_segments(picture, 144.0, 144.0) == []
