@@ -11,8 +11,25 @@ from crfgen_core.model.protocol import ParsedProtocol, ProtocolDocument
 from crfgen_dagster.defs.ingestion.checks import protocol_check_results, protocol_check_specs
 from crfgen_dagster.defs.partitions import protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
-from crfgen_dagster.inbox import stored_protocol
+from crfgen_dagster.inbox import inbox_dir, stored_protocol
 from crfgen_dagster.versions import CODE_VERSION, content_version
+
+quarantine = dg.AssetSpec(
+    "quarantine",
+    group_name="ingestion",
+    code_version=CODE_VERSION,
+    description=(
+        "Files the inbox refused. The inbox sensor records one observation per file (name, reason code, "
+        "reason, where it was moved under <data_dir>/quarantine/): see this asset's Events tab."
+    ),
+)
+
+
+def no_protocol_file_line(partition_key: str, data_dir: Path) -> str:
+    return (
+        f"no protocol file behind partition {partition_key}: protocol partitions come from the inbox "
+        f"(drop the file into {inbox_dir(data_dir)}); a partition added by hand in the UI cannot run"
+    )
 
 
 @dg.asset(
@@ -22,7 +39,14 @@ def protocol_document(
     context: dg.AssetExecutionContext, settings: CRFGenSettings
 ) -> dg.Output[ProtocolDocument]:
     """The stored original protocol file of this version, identified by its sha256."""
-    document = identify(stored_protocol(settings.data_path, context.partition_key))
+    try:
+        stored = stored_protocol(settings.data_path, context.partition_key)
+    except FileNotFoundError:  # e.g. a partition added by hand in the UI: nothing to read, say so
+        raise dg.Failure(
+            description=no_protocol_file_line(context.partition_key, settings.data_path),
+            allow_retries=False,
+        ) from None
+    document = identify(stored)
     return dg.Output(
         document,
         data_version=dg.DataVersion(document.sha256),
