@@ -22,6 +22,7 @@ import os
 import shutil
 import stat
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,13 +62,33 @@ class AcceptedProtocol:
     original_name: str
 
 
+@dataclass(frozen=True)
+class QuarantinedFile:
+    """A file the inbox refused: its name as dropped, the reason code and text, where it was moved."""
+
+    name: str
+    code: str
+    reason: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class DuplicateDrop:
+    """Bytes already taken, dropped again: the earlier intake's partition and where this copy was kept."""
+
+    name: str
+    partition_key: str
+    sha256: str
+    kept_at: Path
+
+
 @dataclass
 class InboxScan:
     """What one tick found; `observed` is the next cursor state (files seen but not yet stable)."""
 
     accepted: list[AcceptedProtocol] = field(default_factory=list)
-    duplicates: list[tuple[str, Path]] = field(default_factory=list)
-    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[DuplicateDrop] = field(default_factory=list)
+    quarantined: list[QuarantinedFile] = field(default_factory=list)
     observed: dict[str, Signature] = field(default_factory=dict)
     recovered: list[AcceptedProtocol] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # files that could not even be quarantined
@@ -97,9 +118,16 @@ def _skipped_name(name: str) -> bool:
 def is_stable(signature: Signature, previous: Signature | None, now_ns: int, settle_seconds: float) -> bool:
     """A file is stable when its size and mtime have not changed for `settle_seconds`: by its mtime, or
     (a clock skewed into the future) by how long this scan has seen the same size and mtime."""
+    return settle_remaining(signature, previous, now_ns, settle_seconds) <= 0
+
+
+def settle_remaining(
+    signature: Signature, previous: Signature | None, now_ns: int, settle_seconds: float
+) -> float:
+    """Seconds until the file counts as stable if it does not change (0 or less: stable now)."""
     quiet = (now_ns - signature[1]) / 1e9
     unchanged_since = _observation(signature, previous, now_ns)[2]
-    return max(quiet, (now_ns - unchanged_since) / 1e9) >= settle_seconds
+    return settle_seconds - max(quiet, (now_ns - unchanged_since) / 1e9)
 
 
 def _observation(signature: Signature, previous: Signature | None, now_ns: int) -> Signature:
@@ -243,14 +271,20 @@ def scan_inbox(
     *,
     now: datetime | None = None,
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    wait_seconds: float = 0.0,
 ) -> InboxScan:
-    """Given the data directory and last tick's observations, take every stable file; never raise per file."""
+    """Given the data directory and last tick's observations, take every stable file; never raise per file.
+
+    A file that would be stable within `wait_seconds` is waited for in this scan (then taken if it has
+    not changed) rather than left to the next tick, which the sensor daemon runs only every 5 s.
+    """
     now = now or datetime.now(UTC)
     now_ns = int(now.timestamp() * 1e9)
     scan = InboxScan(recovered=recover_stranded(data_dir, now))
     folder = inbox_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     ready: list[Path] = []
+    almost: dict[Path, float] = {}
     for path in sorted(folder.iterdir()):
         if _skipped_name(path.name):
             continue
@@ -281,14 +315,18 @@ def scan_inbox(
             info = path.stat()
             signature = [info.st_size, info.st_mtime_ns]
             previous = observed.get(path.name)
-            if is_stable(signature, previous, now_ns, settle_seconds):
+            remaining = settle_remaining(signature, previous, now_ns, settle_seconds)
+            if remaining <= 0:
                 ready.append(path)
             else:
                 scan.observed[path.name] = _observation(signature, previous, now_ns)
+                if remaining <= wait_seconds:
+                    almost[path] = remaining
         except FileNotFoundError:
             continue  # removed by the user between listing and reading: nothing to keep
         except Exception as exc:  # one file must never stop the inbox
             _refuse(scan, path, data_dir, f"UNREADABLE: {type(exc).__name__}: {exc}", now)
+    ready += _settled_after_waiting(almost, scan.observed, settle_seconds)
     writing = open_for_writing(ready)
     for path in ready:
         if path in writing:  # a writer still has it open: not finished, whatever its mtime says
@@ -297,6 +335,30 @@ def scan_inbox(
             continue
         _take(scan, path, data_dir, now)
     return scan
+
+
+def _settled_after_waiting(
+    almost: dict[Path, float], observed: dict[str, Signature], settle_seconds: float
+) -> list[Path]:
+    """Sleep until the files that were about to settle should have; return those unchanged meanwhile
+    (dropped from `observed`); a file that changed or vanished keeps its new observation or none."""
+    if not almost:
+        return []
+    time.sleep(max(almost.values()) + 0.05)
+    now_ns = time.time_ns()
+    settled: list[Path] = []
+    for path in almost:
+        previous = observed.pop(path.name)
+        try:
+            info = path.lstat()
+        except OSError:
+            continue  # removed (or unreadable) meanwhile: the next scan sees what is there
+        signature = [info.st_size, info.st_mtime_ns]
+        if stat.S_ISREG(info.st_mode) and settle_remaining(signature, previous, now_ns, settle_seconds) <= 0:
+            settled.append(path)
+        else:
+            observed[path.name] = _observation(signature, previous, now_ns)
+    return settled
 
 
 def _take(scan: InboxScan, path: Path, data_dir: Path, now: datetime) -> None:
@@ -320,20 +382,31 @@ def _take(scan: InboxScan, path: Path, data_dir: Path, now: datetime) -> None:
         key = package_version_key(path.name, sha256)
         scan.accepted.append(AcceptedProtocol(key, sha256, stored, path.name))
     else:
-        scan.duplicates.append((path.name, stored))
+        scan.duplicates.append(DuplicateDrop(path.name, _partition_of(data_dir, sha256), sha256, stored))
 
 
 def _refuse(scan: InboxScan, path: Path, data_dir: Path, reason: str, now: datetime) -> None:
     """Quarantine one file with its reason; if even that fails, report it and leave the file."""
     try:
-        quarantine(path, data_dir, reason, now)
+        kept_at = quarantine(path, data_dir, reason, now)
     except FileNotFoundError:
         return
     except Exception as exc:  # reported on the tick, retried next tick
         failure = f"{type(exc).__name__}: {exc}"
         scan.problems.append(f"{path.name}: cannot quarantine ({failure}); reason was {reason}")
         return
-    scan.quarantined.append((path.name, reason.split(": ", 1)[-1]))
+    code, _, text = reason.partition(": ")
+    scan.quarantined.append(QuarantinedFile(path.name, code, text or code, kept_at))
+
+
+def _partition_of(data_dir: Path, sha256: str) -> str:
+    """The partition key of bytes already stored: from their intake record, else from the kept file."""
+    folder = protocols_dir(data_dir) / sha256
+    intake = _read_record(folder / INTAKE_RECORD)
+    if intake is not None:
+        return str(intake["partition_key"])
+    stored = _stored_file(folder)
+    return package_version_key(stored.name if stored else "protocol", sha256)
 
 
 def stored_protocol(data_dir: Path, partition_key: str) -> Path:

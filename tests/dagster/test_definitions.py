@@ -30,6 +30,7 @@ def test_definitions_have_the_designed_assets_checks_sensors_and_schedule() -> N
         "crf_book",
         "redcap_dictionary",
         "crf_package",
+        "quarantine",
     }
     checks = {(k.asset_key.to_user_string(), k.name) for k in repo.asset_graph.asset_check_keys}
     assert ("parsed_protocol", "soa_found") in checks and ("odm_xml", "odm_xsd_valid") in checks

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import dagster as dg
@@ -82,6 +84,29 @@ def test_a_file_is_taken_only_once_unchanged_across_two_ticks(instance, tmp_path
     assert len(stored) == 1 and requests[0].run_key == stored[0].parent.name
 
 
+def test_a_file_about_to_settle_is_waited_for_and_taken_in_the_same_tick(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "fresh.docx")  # just written; stable 1 s from now, sooner than the next tick
+    started = time.monotonic()
+    result = tick(instance, tmp_path, settle=1.0)
+    assert len(result.run_requests) == 1 and json.loads(result.cursor) == {}
+    assert 0.9 <= time.monotonic() - started < 4
+
+
+def test_a_file_that_changes_while_waited_for_is_left_to_settle(instance, tmp_path: Path) -> None:
+    path = drop(tmp_path, "growing.docx")
+
+    def one_more_byte() -> None:
+        with path.open("ab") as handle:
+            handle.write(b"\0")
+
+    append = threading.Timer(0.3, one_more_byte)
+    append.start()
+    result = tick(instance, tmp_path, settle=1.0)
+    append.join()
+    assert result.run_requests == [] and path.exists()
+    assert json.loads(result.cursor)["growing.docx"][0] == path.stat().st_size
+
+
 def test_an_old_enough_file_is_taken_on_first_sight(instance, tmp_path: Path) -> None:
     drop(tmp_path, "settled.docx")
     result = tick(instance, tmp_path, settle=0.0)
@@ -89,12 +114,53 @@ def test_an_old_enough_file_is_taken_on_first_sight(instance, tmp_path: Path) ->
     assert result.dynamic_partitions_requests[0].partition_keys == [result.run_requests[0].partition_key]
 
 
-def test_same_bytes_dropped_twice_run_once_and_the_copy_is_kept(instance, tmp_path: Path) -> None:
+def published(instance: dg.DagsterInstance, partition_key: str) -> None:
+    instance.report_runless_asset_event(dg.AssetMaterialization("crf_package", partition=partition_key))
+
+
+def test_bytes_of_a_published_version_start_no_run_and_the_copy_is_kept(instance, tmp_path: Path) -> None:
     drop(tmp_path, "a.docx")
-    assert len(tick(instance, tmp_path, settle=0.0).run_requests) == 1
+    (first,) = tick(instance, tmp_path, settle=0.0).run_requests
+    published(instance, first.partition_key)
     drop(tmp_path, "a_again.docx")
     assert tick(instance, tmp_path, settle=0.0).run_requests == []
     assert len(list((tmp_path / "protocols").glob("*/duplicates/*a_again.docx"))) == 1
+
+
+def test_a_version_that_did_not_publish_runs_again_when_dropped_again(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "failed.docx")
+    (first,) = tick(instance, tmp_path, settle=0.0).run_requests  # its run failed: nothing published
+    drop(tmp_path, "failed.docx")
+    (retry,) = tick(instance, tmp_path, settle=0.0).run_requests
+    assert retry.partition_key == first.partition_key and retry.run_key != first.run_key
+    assert retry.tags["crfgen/trigger"] == "inbox_retry"
+    drop(tmp_path, "failed.docx")  # each drop is one more attempt (run keys never collide)
+    (again,) = tick(instance, tmp_path, settle=0.0).run_requests
+    assert again.run_key not in {first.run_key, retry.run_key}
+    published(instance, first.partition_key)
+    drop(tmp_path, "failed.docx")
+    assert tick(instance, tmp_path, settle=0.0).run_requests == []
+
+
+def test_a_version_whose_run_is_in_progress_is_not_started_twice(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "busy.docx")
+    (first,) = tick(instance, tmp_path, settle=0.0).run_requests
+    instance.add_run(
+        dg.DagsterRun(
+            job_name="protocol_job",
+            run_id=str(uuid.uuid4()),
+            status=dg.DagsterRunStatus.STARTED,
+            tags={"dagster/partition": first.partition_key},
+        )
+    )
+    drop(tmp_path, "busy.docx")
+    assert tick(instance, tmp_path, settle=0.0).run_requests == []
+
+
+def test_the_same_bytes_twice_in_one_tick_start_one_run(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "one.docx")
+    drop(tmp_path, "two.docx")
+    assert len(tick(instance, tmp_path, settle=0.0).run_requests) == 1
 
 
 def test_unsupported_and_empty_files_are_quarantined_with_a_reason(instance, tmp_path: Path) -> None:
@@ -108,6 +174,25 @@ def test_unsupported_and_empty_files_are_quarantined_with_a_reason(instance, tmp
     assert any("UNSUPPORTED_FORMAT" in text for text in reasons.values())
     assert any("EMPTY_FILE" in text for text in reasons.values())
     assert (tmp_path / "inbox" / "copying.docx.part").exists()  # an in-progress copy is left alone
+    assert result.skip_reason is not None
+    summary = result.skip_reason.skip_message or ""
+    assert "quarantined 2: empty.pdf (EMPTY_FILE), notes.txt (UNSUPPORTED_FORMAT)" in summary
+
+
+def test_each_quarantined_file_is_an_observation_of_the_quarantine_asset(instance, tmp_path: Path) -> None:
+    drop(tmp_path, "notes.txt", b"just some text")
+    drop(tmp_path, "good.docx")
+    result = tick(instance, tmp_path, settle=0.0)
+    assert len(result.run_requests) == 1  # a tick that starts runs still records what it refused
+    for event in result.asset_events:  # as the daemon does with a tick's asset events
+        instance.report_runless_asset_event(event)
+    (record,) = instance.fetch_observations(dg.AssetKey("quarantine"), limit=10).records
+    observation = record.asset_observation
+    assert observation is not None
+    metadata = {k: v.value for k, v in observation.metadata.items()}
+    assert metadata["file"] == "notes.txt" and metadata["code"] == "UNSUPPORTED_FORMAT"
+    assert Path(str(metadata["quarantined_as"])).is_file() and metadata["reason"]
+    assert Path(str(metadata["quarantined_as"])).parent == tmp_path / "quarantine"
 
 
 def test_a_burst_of_50_files_yields_50_distinct_run_requests(instance, tmp_path: Path) -> None:

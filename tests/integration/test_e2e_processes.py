@@ -1,7 +1,8 @@
 """End to end with real processes: dagster-webserver + dagster-daemon on a PostgreSQL-backed instance.
 
-Drop the example into the inbox, wait for the published manifest, ask the webserver's GraphQL for the
-crf_package materialization, then stop both process groups by PID.
+Drop the example and a text file into the inbox, wait for the published manifest, ask the webserver's
+GraphQL for the crf_package materialization and the text file's quarantine observation, then stop both
+process groups by PID.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ BIN = Path(sys.executable).parent
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 DEADLINE_SECONDS = 150
 QUERY = """{ assetOrError(assetKey: {path: ["crf_package"]}) {
-  ... on Asset { assetMaterializations(limit: 5) { runId partition } } } }"""
+  ... on Asset { assetMaterializations(limit: 5) { runId partition } } }
+  quarantine: assetOrError(assetKey: {path: ["quarantine"]}) {
+  ... on Asset { assetObservations(limit: 5) {
+    metadataEntries { label ... on TextMetadataEntry { text } } } } } }"""
 
 
 def _free_port() -> int:
@@ -83,6 +87,7 @@ def test_inbox_drop_to_published_package_through_webserver_and_daemon(pg_databas
     try:
         (data / "inbox").mkdir(parents=True)
         shutil.copyfile(example_protocol_path("docx"), data / "inbox" / "example_protocol.docx")
+        (data / "inbox" / "notes.txt").write_text("not a protocol")
         deadline = time.monotonic() + DEADLINE_SECONDS
         manifests: list[Path] = []
         while time.monotonic() < deadline and not manifests:
@@ -94,9 +99,14 @@ def test_inbox_drop_to_published_package_through_webserver_and_daemon(pg_databas
             time.sleep(1)
         assert manifests, (tmp_path / "daemon.log").read_text()[-3000:]
         manifest = json.loads(manifests[0].read_text())
-        materializations = _graphql(port)["data"]["assetOrError"]["assetMaterializations"]
+        answer = _graphql(port)["data"]
+        materializations = answer["assetOrError"]["assetMaterializations"]
         assert [m["runId"] for m in materializations] == [manifest["dagster_run_id"]]
         assert materializations[0]["partition"] == manifests[0].parent.name
+        # the refused file is an event of the quarantine asset, with its reason
+        (observation,) = answer["quarantine"]["assetObservations"]
+        entries = {e["label"]: e.get("text") for e in observation["metadataEntries"]}
+        assert (entries["file"], entries["code"]) == ("notes.txt", "UNSUPPORTED_FORMAT")
     finally:
         for process in processes:
             _stop(process)

@@ -15,10 +15,14 @@ import dagster as dg
 from crfgen_dagster.defs.jobs import REFERENCE_ASSETS, protocol_job, reference_data_job
 from crfgen_dagster.defs.partitions import PROTOCOL_VERSIONS, protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
-from crfgen_dagster.inbox import scan_inbox, stored_intakes
+from crfgen_dagster.inbox import DuplicateDrop, InboxScan, QuarantinedFile, scan_inbox, stored_intakes
 from crfgen_dagster.instance_records import latest_materialization
 
 DEFAULT_INTERVAL_SECONDS = 5
+# The sensor daemon evaluates sensors at most every 5 s whatever the interval: a file this close to
+# settled is waited for within the tick (and its run requested now) rather than 5 s later.
+IN_TICK_WAIT_SECONDS = 3.0
+QUARANTINE_ASSET = dg.AssetKey("quarantine")
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,
     dg.DagsterRunStatus.NOT_STARTED,
@@ -36,6 +40,55 @@ def _reference_data_request(instance: dg.DagsterInstance) -> dg.RunRequest | dg.
     return dg.RunRequest(job_name=reference_data_job.name, tags={"crfgen/trigger": "inbox_bootstrap"})
 
 
+def quarantine_observation(refused: QuarantinedFile) -> dg.AssetObservation:
+    """One event on the `quarantine` asset per refused file: its name and reason in the asset's events."""
+    return dg.AssetObservation(
+        asset_key=QUARANTINE_ASSET,
+        description=f"{refused.name}: {refused.code}",
+        metadata={
+            "file": refused.name,
+            "code": refused.code,
+            "reason": refused.reason,
+            "quarantined_as": dg.MetadataValue.path(str(refused.path)),
+        },
+    )
+
+
+def _retry_request(instance: dg.DagsterInstance, drop: DuplicateDrop) -> dg.RunRequest | str:
+    """Bytes dropped again run again unless published or running: a failed version is retried this way.
+    Return the run request, or why none (for the tick's log)."""
+    if latest_materialization(instance, "crf_package", drop.partition_key) is not None:
+        return f"duplicate of published {drop.partition_key}, kept at {drop.kept_at}: {drop.name}"
+    running = dg.RunsFilter(
+        job_name=protocol_job.name, statuses=IN_FLIGHT, tags={"dagster/partition": drop.partition_key}
+    )
+    if instance.get_runs(running, limit=1):
+        return f"duplicate of {drop.partition_key}, its run in progress, kept at {drop.kept_at}: {drop.name}"
+    return dg.RunRequest(
+        job_name=protocol_job.name,
+        partition_key=drop.partition_key,
+        run_key=f"{drop.sha256}:retry:{drop.kept_at.name}",  # the kept copy's name is unique per drop
+        tags={
+            "crfgen/protocol_file": drop.name,
+            "crfgen/protocol_sha256": drop.sha256,
+            "crfgen/trigger": "inbox_retry",
+        },
+    )
+
+
+def _tick_summary(scan: InboxScan) -> str:
+    """What a tick that started no run did, naming the quarantined files (shown in the tick table)."""
+    parts = [f"{len(scan.observed)} file(s) settling", f"{len(scan.duplicates)} duplicate(s)"]
+    if scan.quarantined:
+        named = ", ".join(f"{q.name} ({q.code})" for q in scan.quarantined)
+        parts.append(f"quarantined {len(scan.quarantined)}: {named}; see the quarantine asset's events")
+    else:
+        parts.append("0 quarantined")
+    if scan.problems:
+        parts.append(f"{len(scan.problems)} left in the inbox (see the tick's log)")
+    return ", ".join(parts)
+
+
 def inbox_tick(
     context: dg.SensorEvaluationContext, settings: CRFGenSettings
 ) -> dg.SensorResult | dg.SkipReason:
@@ -45,15 +98,14 @@ def inbox_tick(
     if waiting is not None:
         return dg.SensorResult(run_requests=[waiting], cursor=context.cursor)
     observed = json.loads(context.cursor) if context.cursor else {}
-    scan = scan_inbox(settings.data_path, observed, settle_seconds=settings.settle_seconds)
-    for name, reason in scan.quarantined:
-        context.log.warning(f"quarantined {name}: {reason}")
+    settle = settings.settle_seconds
+    scan = scan_inbox(settings.data_path, observed, settle_seconds=settle, wait_seconds=IN_TICK_WAIT_SECONDS)
+    for refused in scan.quarantined:
+        context.log.warning(f"quarantined {refused.name}: {refused.code}: {refused.reason}")
     for problem in scan.problems:
         context.log.warning(f"left in the inbox: {problem}")
     for recovered in scan.recovered:
         context.log.warning(f"completed an interrupted intake: {recovered.stored_path}")
-    for name, stored in scan.duplicates:
-        context.log.info(f"duplicate of an earlier protocol, kept at {stored}: {name}")
     # A tick that moved files but failed before its runs were recorded leaves intakes without a
     # partition: they are requested again here (run_key = sha256 keeps this idempotent).
     known = set(context.instance.get_dynamic_partitions(PROTOCOL_VERSIONS))
@@ -66,6 +118,19 @@ def inbox_tick(
             if a.partition_key not in known and a.partition_key not in taken
         ),
     ]
+    requested = {a.partition_key for a in todo}
+    retries: list[dg.RunRequest] = []
+    for drop in scan.duplicates:
+        if drop.partition_key in requested:  # its first run is requested by this very tick
+            context.log.info(f"duplicate of {drop.partition_key}, requested now: {drop.name}")
+            continue
+        retry = _retry_request(context.instance, drop)
+        if isinstance(retry, dg.RunRequest):
+            context.log.info(f"{drop.name} is {drop.partition_key} again, not published: running it again")
+            retries.append(retry)
+            requested.add(drop.partition_key)
+        else:
+            context.log.info(retry)
     runs = [
         dg.RunRequest(
             job_name=protocol_job.name,
@@ -76,18 +141,19 @@ def inbox_tick(
         for a in todo
     ]
     cursor = json.dumps(scan.observed, sort_keys=True)
-    if not runs:
+    events = [quarantine_observation(refused) for refused in scan.quarantined]
+    if not runs and not retries:
         return dg.SensorResult(
             cursor=cursor,
-            skip_reason=dg.SkipReason(
-                f"{len(scan.observed)} file(s) settling, {len(scan.duplicates)} duplicate(s), "
-                f"{len(scan.quarantined)} quarantined"
-            ),
+            asset_events=events,
+            skip_reason=dg.SkipReason(_tick_summary(scan)),
         )
+    new_keys = sorted(requested - known)  # a retried version's partition exists unless it was deleted
     return dg.SensorResult(
-        run_requests=runs,
+        run_requests=[*runs, *retries],
         cursor=cursor,
-        dynamic_partitions_requests=[protocol_versions.build_add_request([a.partition_key for a in todo])],
+        asset_events=events,
+        dynamic_partitions_requests=[protocol_versions.build_add_request(new_keys)] if new_keys else [],
     )
 
 
