@@ -5,14 +5,19 @@ dagster.yaml, lets the reference-data bootstrap finish, then drops each protocol
   sensor  = drop -> run created by the inbox sensor (interval + stable-file rule)
   launch  = run created -> RUN_START in the run worker (queue, process start, code load)
   compute = RUN_START -> manifest.json published
-Usage: .venv/bin/python benchmarks/bench_inbox_to_package.py [PROTOCOL ...]  (default: example + KEYNOTE-181)
+Usage: .venv/bin/python benchmarks/bench_inbox_to_package.py [--repeat N] [--repo DIR] [PROTOCOL ...]
+(default: example + KEYNOTE-181). --repeat drops N copies of each protocol, one at a time, each with a
+distinct trailing comment (new bytes, so a new version) and prints the median and max per protocol.
+--repo runs another checkout's workspace (with its own venv's python for its code: before/after).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,11 +45,17 @@ def wait_for(predicate, timeout: float, what: str):
     raise TimeoutError(what)
 
 
-def main(protocols: list[Path]) -> int:
+def _copy_with_new_bytes(protocol: Path, target: Path, n: int) -> None:
+    """The protocol's bytes plus a trailing comment: readers ignore bytes after a PDF's %%EOF or a zip's
+    end record, and the sha256 (so the version) is new."""
+    target.write_bytes(protocol.read_bytes() + f"\n%crfgen-bench {n}\n".encode())
+
+
+def main(protocols: list[Path], repeat: int = 1, repo: Path = REPO) -> int:
     root = Path(tempfile.mkdtemp(prefix="crfgen-bench-"))
     home, data = root / "home", root / "data"
     home.mkdir()
-    shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
+    shutil.copyfile(repo / "dagster.yaml", home / "dagster.yaml")
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
@@ -59,7 +70,7 @@ def main(protocols: list[Path]) -> int:
     log = (root / "daemon.log").open("wb")
     daemon = subprocess.Popen(
         [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-w", "workspace.yaml"],
-        cwd=REPO,
+        cwd=repo,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -75,33 +86,14 @@ def main(protocols: list[Path]) -> int:
             )
             print(f"interval {INTERVAL}s, settle {SETTLE}s; seconds from drop:")
             for protocol in protocols:
-                before = {r.dagster_run.run_id for r in instance.get_run_records()}
-                dropped = time.time()
-                shutil.copyfile(protocol, data / "inbox" / protocol.name)
-                record = wait_for(
-                    lambda before=before: [
-                        r
-                        for r in instance.get_run_records(dg.RunsFilter(job_name="protocol_job"))
-                        if r.dagster_run.run_id not in before
-                    ],
-                    120,
-                    "run",
-                )[0]
-                manifest = wait_for(
-                    lambda dropped=dropped: [
-                        p for p in (data / "outbox").glob("*/*/manifest.json") if p.stat().st_mtime > dropped
-                    ],
-                    900,
-                    "manifest",
-                )[0]
-                published = manifest.stat().st_mtime
-                final = instance.get_run_record_by_id(record.dagster_run.run_id)
-                started = final.start_time if final and final.start_time else published
-                created = record.create_timestamp.timestamp()
-                print(
-                    f"  {protocol.name}: total {published - dropped:6.1f}  sensor {created - dropped:5.1f}  "
-                    f"launch {started - created:5.1f}  compute {published - started:6.1f}"
-                )
+                totals: list[float] = []
+                for n in range(repeat):
+                    totals.append(_one_drop(instance, data, protocol, n if repeat > 1 else None))
+                if repeat > 1:
+                    print(
+                        f"  {protocol.name}: {repeat} drops, median {statistics.median(totals):.1f} s, "
+                        f"max {max(totals):.1f} s"
+                    )
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         try:
@@ -113,6 +105,49 @@ def main(protocols: list[Path]) -> int:
     return 0
 
 
+def _one_drop(instance: dg.DagsterInstance, data: Path, protocol: Path, n: int | None) -> float:
+    """Drop one protocol, wait for its run and its manifest, print the split; return the total seconds."""
+    before = {r.dagster_run.run_id for r in instance.get_run_records()}
+    name = protocol.name if n is None else f"{protocol.stem}_{n}{protocol.suffix}"
+    dropped = time.time()
+    if n is None:
+        shutil.copyfile(protocol, data / "inbox" / name)
+    else:
+        _copy_with_new_bytes(protocol, data / "inbox" / name, n)
+    record = wait_for(
+        lambda: [
+            r
+            for r in instance.get_run_records(dg.RunsFilter(job_name="protocol_job"))
+            if r.dagster_run.run_id not in before
+        ],
+        120,
+        "run",
+    )[0]
+    manifest = wait_for(
+        lambda: [
+            p
+            for p in (data / "outbox").glob("*/*/manifest.json")
+            if not p.parent.name.startswith(".") and p.stat().st_mtime > dropped
+        ],
+        900,
+        "manifest",
+    )[0]
+    published = manifest.stat().st_mtime
+    final = instance.get_run_record_by_id(record.dagster_run.run_id)
+    started = final.start_time if final and final.start_time else published
+    created = record.create_timestamp.timestamp()
+    print(
+        f"  {name}: total {published - dropped:6.1f}  sensor {created - dropped:5.1f}  "
+        f"launch {started - created:5.1f}  compute {published - started:6.1f}",
+        flush=True,
+    )
+    return published - dropped
+
+
 if __name__ == "__main__":
-    paths = [Path(p) for p in sys.argv[1:]] or [example_protocol_path("docx"), KEYNOTE]
-    sys.exit(main(paths))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("protocols", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=1, help="copies of each protocol, new bytes each")
+    parser.add_argument("--repo", type=Path, default=REPO, help="checkout whose workspace runs")
+    args = parser.parse_args()
+    sys.exit(main(args.protocols or [example_protocol_path("docx"), KEYNOTE], args.repeat, args.repo))
