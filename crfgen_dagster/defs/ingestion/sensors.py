@@ -1,10 +1,11 @@
 """Inbox sensor: one run per new protocol version dropped into <data_dir>/inbox/.
 
-Interval from CRFGEN_INBOX_INTERVAL_SECONDS (default 5), read when definitions load. The cursor holds
-the files seen but not yet stable ({name: [size, mtime_ns, first_seen_ns]}); the data directory itself
-dedupes (bytes already under protocols/<sha256>/ are not run again) and run_key = sha256 dedupes at the
-Dagster level. A file that cannot be read or moved is quarantined or reported by `scan_inbox`; the tick
-itself does not fail on any one file.
+Interval from CRFGEN_INBOX_INTERVAL_SECONDS (default 5, also the sensor daemon's own floor), read when
+definitions load. The cursor holds the files seen but not yet stable ({name: [size, mtime_ns,
+first_seen_ns]}). New bytes run with run_key = sha256; bytes already stored run again only when their
+version is neither published nor running (a failed protocol is retried by dropping it again). A file
+that cannot be read or moved is quarantined or reported by `scan_inbox`, each quarantined file is an
+observation of the `quarantine` asset, and the tick itself does not fail on any one file.
 """
 
 import json
