@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crfgen_core.ingest.pdf.cell_text import cell_text, glyph_lines
@@ -132,6 +133,7 @@ def aligned_tables(chars: list[FrameChar], written_spaces: bool = False,
         centres = _header_columns(named, centres, xs, COLUMN_SLACK * size, edge) or centres
         if carried and not tables and _continues(lines[header:first], centres, carried, COLUMN_SLACK * size):
             centres = carried  # the same columns as the page before: a continuation without header
+            first = _label_wrapped_above(lines, header, first, _outer_bounds(centres)[0])
         if len(centres) >= 2:
             first = _below_header_rule(lines, header, first, centres, rules or [])
             last = _wrapped_tail(lines, last, centres, rules or [])
@@ -211,6 +213,15 @@ def _below_header_rule(lines: list[Line], header: int, first: int, centres: list
         return first
     cut = max(cuts)
     while first > header and lines[first - 1].top > cut:
+        first -= 1
+    return first
+
+
+def _label_wrapped_above(lines: list[Line], header: int, first: int, left: float) -> int:
+    """The first body line of a part without header rows: label-only lines a wrap pitch above the first
+    row of marks are its label wrapped above the centred mark, not a header."""
+    while (first > header and not any(p.centre >= left for p in lines[first - 1].phrases)
+           and lines[first].top - lines[first - 1].top <= WRAP_PITCH * lines[first - 1].size):
         first -= 1
     return first
 
@@ -355,13 +366,15 @@ def _legend_line(line: Line, ticked: bool) -> bool:
 def _header_lines(lines: list[Line], first: int, pitch: float, turned_top: float | None = None) -> int:
     """Index of the first header line above the first tick row: close lines, no caption (one naming the
     SoA, or a numbered table's alone: "Table 7"), at most a few; lines beside turned headers (reaching up
-    to `turned_top`) are header lines however far apart."""
+    to `turned_top`) are header lines however far apart, and so is a line close above them (a group
+    header over the turned visit names)."""
     top = first
     while (top > 0 and first - top < MAX_HEADER_LINES
            and not (len(lines[top - 1].phrases) == 1 and (is_caption(_text(lines[top - 1]))
                                                           or TABLE_NUMBER.match(_text(lines[top - 1]))))
            and (lines[top].top - lines[top - 1].top <= MAX_LINE_GAP * pitch
-                or (turned_top is not None and lines[top - 1].bottom > turned_top))):
+                or (turned_top is not None and lines[top - 1].bottom > turned_top - MAX_LINE_GAP * pitch
+                    and lines[top].bottom >= turned_top))):
         top -= 1
     return top
 
@@ -390,7 +403,7 @@ def _table(header: list[Line], body: list[Line], centres: list[float], runs: lis
     notes column's header) where those name other columns."""
     bounds = [(a + b) / 2 for a, b in itertools.pairwise(centres)]
     left, right = _outer_bounds(centres)
-    starts = _label_column_starts(body, left)
+    starts = _label_column_starts(body, left, header)
     shift = len(starts) - 1
     width = len(centres) + 2 + shift
 
@@ -414,7 +427,7 @@ def _table(header: list[Line], body: list[Line], centres: list[float], runs: lis
         heads = _with_turned_row(heads, _turned_row(runs, centres, shift, width),
                                  (min(r.top for r in runs), max(r.bottom for r in runs)))
     rows = [row for _, row in heads]
-    for group in _row_groups(body, centres, left, right, bounds):
+    for group in _row_groups(body, centres, left, right, bounds, label_column=label_column):
         parts = []
         for line in group:
             row = [GridCell() for _ in range(width)]
@@ -465,9 +478,10 @@ def _with_turned_row(heads: list[tuple[float, list[GridCell]]], turned: list[Gri
     return sorted([*heads, (band[0], turned)], key=lambda item: item[0])
 
 
-def _label_column_starts(body: list[Line], left: float) -> list[float]:
+def _label_column_starts(body: list[Line], left: float, header: list[Line] | None = None) -> list[float]:
     """Where the text columns left of the ticks start: an outer group label, the activity, a protocol
-    reference (right-aligned, so its starts vary a little). Each start is seen on several lines."""
+    reference (right-aligned, so its starts vary a little). Each start is seen on several lines, or
+    under a `header` phrase of its own (a short table's reference column)."""
     xs = sorted(p.x0 for line in body for p in line.phrases if p.centre < left)
     if not xs:
         return [float("-inf")]
@@ -477,21 +491,28 @@ def _label_column_starts(body: list[Line], left: float) -> list[float]:
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    starts = [c[0] for c in clusters[1:] if len(c) >= MIN_SECOND_COLUMN_LINES]
+    heads = [p for line in header or [] for p in line.phrases if p.centre < left and p.x0 > clusters[0][-1]]
+    starts = [c[0] for c in clusters[1:] if len(c) >= MIN_SECOND_COLUMN_LINES
+              or any(h.x0 - SECOND_COLUMN_SLACK <= c[0] <= h.x1 for h in heads)]
     return [float("-inf"), *starts]
 
 
 def _row_groups(lines: list[Line], centres: list[float], left: float, right: float,
-                bounds: list[float], header: bool = False) -> list[list[Line]]:
-    """Lines gathered into table rows: a gap wider than ROW_GAP font sizes starts a row. A gathered row
-    with two lines writing in the same tick column was several rows set without padding: one per line.
-    In the `header`, a line naming no column is the corner label wrapped, not a header row."""
+                bounds: list[float], header: bool = False,
+                label_column: Callable[[Phrase], int] | None = None) -> list[list[Line]]:
+    """Lines gathered into table rows: a gap wider than ROW_GAP font sizes starts a row, and so does a
+    label column's text starting again a row gap below its last line (`label_column` places a label
+    phrase). A gathered row with two lines writing in the same tick column was several rows set without
+    padding: one per line. In the `header`, a line naming no column is the corner label wrapped, not a
+    header row."""
     groups: list[list[Line]] = []
     for line in lines:
         if groups and line.top - groups[-1][-1].top <= ROW_GAP * max(line.size, groups[-1][-1].size):
             groups[-1].append(line)
         else:
             groups.append([line])
+    if label_column is not None:
+        groups = [part for group in groups for part in _label_rows(group, left, label_column)]
     result: list[list[Line]] = []
     for group in groups:
         used = [{_slot(p.centre, left, right, bounds) for p in line.phrases if p.centre >= left}
@@ -505,6 +526,24 @@ def _row_groups(lines: list[Line], centres: list[float], left: float, right: flo
             else:
                 result.append(part)
     return result
+
+
+def _label_rows(group: list[Line], left: float, label_column: Callable[[Phrase], int]) -> list[list[Line]]:
+    """A gathered row cut before each line whose label column last wrote more than a row gap above:
+    lines between (an outer group label wrapped, a note) had joined two rows of one-line labels."""
+    parts: list[list[Line]] = []
+    last_top: dict[int, float] = {}  # label column -> top of its last line in the current part
+    for line in group:
+        columns = {label_column(p) for p in line.phrases if p.centre < left}
+        if parts and any(k in last_top and line.top - last_top[k] > ROW_GAP * line.size for k in columns):
+            parts.append([line])
+            last_top = {}
+        elif parts:
+            parts[-1].append(line)
+        else:
+            parts.append([line])
+        last_top.update((k, line.top) for k in columns)
+    return parts
 
 
 def _bands(group: list[Line], centres: list[float], left: float, right: float,
