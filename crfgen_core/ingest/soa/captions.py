@@ -22,10 +22,15 @@ CONTINUED = re.compile(r"\(?\b(cont(inued|'d|\.)?|concluded)\)?", re.IGNORECASE)
 
 def is_caption(line: str) -> bool:
     """Whether a text line is an SoA table's caption ("Table 3: Schedule of Activities", "6.1 Trial Flow
-    Chart"), not a sentence that mentions one or a table-of-contents entry."""
+    Chart"), not a sentence that mentions one or a table-of-contents entry. A table's bare label marked
+    continued ("Table 5 (continued)") is one too: a continuation page of a table captioned by number."""
     stripped = line.strip()
     if len(stripped) > MAX_CAPTION or re.search(r"\.{4,}|…", stripped) or stripped.endswith((".", ",", ";")):
         return False
+    title, continued = split_caption(stripped)
+    label = TABLE_NUMBER.match(title)
+    if continued and label is not None and not title[label.end():].strip(" .:-–—"):
+        return True
     match = soa_vocabulary().first_title(stripped)
     if match is None:
         return False

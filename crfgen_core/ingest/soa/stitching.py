@@ -81,7 +81,7 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
             current = None  # a sibling table (same visits, its own caption) is a schedule of its own
         elif not table.has_header and gap <= MAX_PAGE_GAP and (
                 (grid := _grid_mapping(table, current)) is not None
-                or len(table.headers) == len(current.segment)):
+                or len(table.headers) == len(current.segment) or _notes_beyond(table, current)):
             _append_rows(current, table, grid if grid is not None else current.segment)
         elif (table.repeats_header and table.grid.ocr and (not table.grid.title or table.grid.continued)
               and len(table.headers) == len(current.segment)):
@@ -255,6 +255,15 @@ def _shares_labels(table: LaidOutTable, draft: ScheduleDraft) -> bool:
     known = {normalise(a.label) for a in draft.activities}
     labels = [normalise(r.label) for r in table.rows]
     return bool(labels) and sum(1 for label in labels if label in known) >= SHARED_LABEL_SHARE * len(labels)
+
+
+def _notes_beyond(table: LaidOutTable, draft: ScheduleDraft) -> bool:
+    """Whether a part without header rows has the draft's last columns and more, those more holding
+    text but no mark: the notes column its header named on the page before."""
+    vocab = soa_vocabulary()
+    beyond = [v.text for row in table.rows for v in row.values[len(draft.segment):] if v.text]
+    return (len(table.headers) > len(draft.segment) > 0 and bool(beyond)
+            and not any(vocab.is_mark(text) for text in beyond))
 
 
 def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
@@ -230,11 +231,13 @@ def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaV
             continue
         if all(c.span_copy and c.text == label.text for c in rows[i][1:]):
             return i  # a section row drawn across the table, even one named like a period ("Screening")
+        cells = [c for c in rows[i][1:] if c.text and not c.span_copy]
+        # past the label-side texts (an activity beside a group label "Screening") only dashes
+        values = list(itertools.dropwhile(lambda c: not vocab.is_empty(c.text), cells))
+        if values and all(vocab.is_empty(c.text) for c in values):
+            return i  # a row of dashes: scheduled nowhere, a body row all the same
         if vocab.is_visit_like(label.text):
             continue
-        cells = [c for c in rows[i][1:] if c.text and not c.span_copy]
-        if cells and all(vocab.is_empty(c.text) for c in cells):
-            return i  # a row of dashes: scheduled nowhere, a body row all the same
         filled = sum(1 for c in rows[i][1:] if c.text)
         if (filled <= SPARSE_ROW_SHARE * (len(rows[i]) - 1)
                 and not any(vocab.is_visit_like(c.text) or vocab.is_mark(c.text) for c in cells)):
