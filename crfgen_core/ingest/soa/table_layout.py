@@ -135,7 +135,7 @@ def lay_out(grid: SoaGrid, vocabulary: SoaVocabulary | None = None,
         label_cells = [c for j, c in enumerate(row[:first_visit])
                        if c.text and not c.span_copy and j not in pointers]
         if not label_cells:
-            if _merged_note(row, visit_columns, vocab):
+            if _merged_note(row, visit_columns, vocab, bare=not any(c.text for c in row[:first_visit])):
                 continue  # one text set across the visit columns under a row: a note on it, no marks
             if body_rows and any(row[j].text for j in visit_columns):
                 body_rows[-1] = _continue_row(body_rows[-1], [GridCell() if vocab.is_empty(row[j].text)
@@ -338,11 +338,15 @@ def _split_marker(cell: GridCell) -> GridCell:
     return replace(cell, text=text, markers=tuple(dict.fromkeys(markers)))
 
 
-def _merged_note(row: list[GridCell], columns: list[int], vocab: SoaVocabulary) -> bool:
-    """Whether a row's visit cells are one text merged across two or more of them that is no mark."""
+def _merged_note(row: list[GridCell], columns: list[int], vocab: SoaVocabulary, bare: bool = False) -> bool:
+    """Whether a row's visit cells are one text merged across two or more of them that is no mark, or,
+    in a `bare` row (no label, nor a merged label's copy), one word that schedules nothing written alone
+    or in each of them (a redaction band: "CCI")."""
     texts = [row[j] for j in columns if row[j].text]
-    return (len(texts) >= MIN_VISIT_COLUMNS and len({c.text for c in texts}) == 1
-            and sum(1 for c in texts if not c.span_copy) <= 1 and not vocab.is_tick(texts[0].text))
+    if not texts or len({c.text for c in texts}) != 1 or vocab.is_tick(texts[0].text):
+        return False
+    merged = len(texts) >= MIN_VISIT_COLUMNS and sum(1 for c in texts if not c.span_copy) <= 1
+    return merged or (bare and len(texts[0].text.split()) == 1 and not vocab.is_mark(texts[0].text))
 
 
 def _continue_row(row: BodyRow, values: list[GridCell]) -> BodyRow:

@@ -98,6 +98,19 @@ LAYOUTS: dict[str, dict[str, object]] = {
         "tick": "X", "title": "Schedule of Activities", "title_position": "above",
         "title_style": "table_caption", "toc": False, "visits": "lots",
     },
+    "table_cut_sideways_under_turned_visits_with_a_group_header_line_above_and_redacted_rows": {
+        "body_text": True, "content_seed": 2116262584, "continued_title": "continued", "dash_empty": True,
+        "decoy": "abbreviations", "extra_codes": False, "fmt": "pdf", "font": "helvetica", "font_size": 6,
+        "footnote_placement": "end", "footnotes": "superscript", "header_rows": "visit+day",
+        "header_scheme": "epochs", "header_vmerge": False, "interleaved_page": "none", "legend": True,
+        "length": "long", "notes_column": "Comments", "orientation": "portrait",
+        "orientation_switch": False, "page_size": "a4", "page_turn": "none", "redaction": "row",
+        "ref_column": "none", "repeat_header": True, "rotated_headers": True, "row_names": "corner",
+        "rules": "booktabs", "schedules": "main+pk", "sections": "outer_column",
+        "shading": "header+sections", "sideways_split": False, "spanning_cells": False, "tick": "x",
+        "title": "caption only", "title_position": "previous_page", "title_style": "table_caption",
+        "toc": True, "visits": "some",
+    },
 }
 
 
