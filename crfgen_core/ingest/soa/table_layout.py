@@ -232,17 +232,25 @@ def _first_body_row(rows: list[list[GridCell]], first_tick_row: int, vocab: SoaV
         if all(c.span_copy and c.text == label.text for c in rows[i][1:]):
             return i  # a section row drawn across the table, even one named like a period ("Screening")
         cells = [c for c in rows[i][1:] if c.text and not c.span_copy]
-        # past the label-side texts (an activity beside a group label "Screening") only dashes
-        values = list(itertools.dropwhile(lambda c: not vocab.is_empty(c.text), cells))
-        if values and all(vocab.is_empty(c.text) for c in values):
-            return i  # a row of dashes: scheduled nowhere, a body row all the same
+        beside = list(itertools.takewhile(lambda c: _words_only(c.text, vocab), cells))
+        # a row of dashes (past the words beside its label): scheduled nowhere, a body row all the same
+        dashes = len(cells) > len(beside) and all(vocab.is_empty(c.text) for c in cells[len(beside):])
         if vocab.is_visit_like(label.text):
+            if beside and dashes:
+                return i  # an activity beside a group label named like a period ("Screening")
             continue
+        if dashes:
+            return i
         filled = sum(1 for c in rows[i][1:] if c.text)
         if (filled <= SPARSE_ROW_SHARE * (len(rows[i]) - 1)
                 and not any(vocab.is_visit_like(c.text) or vocab.is_mark(c.text) for c in cells)):
             return i
     return first_tick_row
+
+
+def _words_only(text: str, vocab: SoaVocabulary) -> bool:
+    """Whether a cell writes words (a label), not a value (a dash, a mark, a window "±7")."""
+    return any(ch.isalpha() for ch in text) and not vocab.is_empty(text) and not vocab.is_mark(text)
 
 
 def _repeated_split(rows: list[list[GridCell]], previous: LaidOutTable | None, vocab: SoaVocabulary,
