@@ -1,5 +1,6 @@
-"""Idempotency: the same bytes publish once, changed bytes under the same name are a new version, and a
-published package is never overwritten, not even when someone tries."""
+"""Idempotency: the same bytes publish once (once published, dropping them again starts no run), changed
+bytes under the same name are a new version, and a published package is never overwritten, not even when
+someone tries."""
 
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ def test_same_file_twice_runs_once_and_a_changed_file_is_a_new_version(tmp_path:
         for asset in ("controlled_terminology", "cdisc_standards"):
             instance.report_runless_asset_event(dg.AssetMaterialization(asset))
         first = _take(instance, tmp_path, "study.docx", original)
+        # Its run published the package (a failed run would be retried by dropping the file again).
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization("crf_package", partition=first[0].partition_key)
+        )
         again = _take(instance, tmp_path, "study.docx", original)
         changed = _take(instance, tmp_path, "study.docx", original + b"\0")
     assert len(first) == 1 and again == [] and len(changed) == 1
