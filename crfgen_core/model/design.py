@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Literal
 
 from pydantic import Field
@@ -211,6 +212,12 @@ class CRFDesign(Contract):
     extraction_warnings: list[ExtractionWarning] = Field(
         default_factory=list, description="what reading the protocol warned about, for the review report"
     )
+
+    def build_key(self) -> str:
+        """Return the build's identity: the sha256 prefix of the design JSON (the bytes of the package's
+        crf_design.json). A rebuild with other content (new CT, new rules) gets another key; the same
+        inputs give the same key."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()[:12]
 
     def form(self, oid: str) -> Form:
         return next(f for f in self.forms if f.oid == oid)

@@ -8,12 +8,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from crfgen_core.atomic_files import atomic_write_bytes
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.atomic_dir import PackageExistsError, atomic_directory
 from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest, package_version_key
 
 DESIGN_FILE_NAME = "crf_design.json"
+# outbox/<study>/current names the study's most recently published version folder (one line).
+CURRENT_POINTER = "current"
 # A rebuild of the same protocol version (new CT, new code) is a new revision, never an overwrite.
 MAX_REVISIONS = 999
 
@@ -60,7 +63,8 @@ def publish_package(
     """Given a design and its rendered files, publish them with crf_design.json and manifest.json.
 
     The package lands in outbox/<study>/<version>/ through a temporary sibling and one rename; an
-    existing package is never touched (a rebuild becomes <version>-r2, -r3...).
+    existing package is never touched (a rebuild becomes <version>-r2, -r3...). Then
+    outbox/<study>/current is replaced (temp file + rename) to name the new version folder.
     """
     names = [path.name for path in files]
     duplicates = sorted({name for name in names if names.count(name) > 1})
@@ -79,7 +83,16 @@ def publish_package(
             dagster_run_id=dagster_run_id,
             upstream_materializations=upstream_materializations,
         )
+    atomic_write_bytes(target.parent / CURRENT_POINTER, f"{target.name}\n".encode())
     return Publication(directory=target, manifest=manifest)
+
+
+def current_package(study_dir: Path) -> Path | None:
+    """Given outbox/<study>, return the package its `current` pointer names (None without a pointer)."""
+    pointer = study_dir / CURRENT_POINTER
+    if not pointer.is_file():
+        return None
+    return study_dir / pointer.read_text(encoding="utf-8").strip()
 
 
 def seal_package(

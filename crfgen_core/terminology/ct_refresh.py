@@ -20,11 +20,12 @@ from pathlib import Path
 
 from pydantic import Field
 
+from crfgen_core.atomic_files import atomic_write_bytes
 from crfgen_core.model.base import Contract
 from crfgen_core.terminology.ct_diff import diff_ct
 from crfgen_core.terminology.ct_file import parse_ct_bytes
 from crfgen_core.terminology.ct_index import CTIndex
-from crfgen_core.terminology.ct_store import CTStore, StoredCTVersion, atomic_write_bytes
+from crfgen_core.terminology.ct_store import CTStore, StoredCTVersion
 from crfgen_core.terminology.errors import CTError, CTVersionUnknownError
 from crfgen_core.terminology.http_fetch import FetchPolicy, HttpValidators, fetch
 

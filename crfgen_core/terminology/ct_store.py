@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from crfgen_core.atomic_files import atomic_write_bytes
 from crfgen_core.model.base import Contract
 from crfgen_core.model.terminology import CTVersionRef
 from crfgen_core.terminology.ct_index import CTIndex
@@ -57,22 +58,6 @@ def _safe_segment(value: str, what: str) -> str:
     if not value or value in {".", ".."} or "/" in value or "\\" in value or value.startswith("."):
         raise ValueError(f"unsafe {what} for a store path: {value!r}")
     return value
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `path` so readers see the old or the new content, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class CTStore:

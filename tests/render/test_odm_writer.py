@@ -96,7 +96,11 @@ def test_oids_do_not_depend_on_run_order() -> None:
     )
 
     def oids(d: CRFDesign) -> set[str]:
-        return {e.get("OID") or "" for e in build_odm(d, CREATED).iter() if e.get("OID")}
+        # the MetaDataVersion OID names the build (a hash of the design, which lists forms in another
+        # order here), not a thing of the design
+        return {
+            oid for e in build_odm(d, CREATED).iter() if (oid := e.get("OID")) and not oid.startswith("MDV.")
+        }
 
     assert oids(design) == oids(reordered)
     first, second = (etree.tostring(build_odm(fixture_design(), CREATED)) for _ in range(2))

@@ -267,7 +267,10 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
     root = etree.Element(f"{{{ODM_NS}}}ODM", nsmap={None: ODM_NS})
     root.set("Description", f"CRF metadata generated from protocol {design.protocol_file}")
     root.set("FileType", "Snapshot")
-    root.set("FileOID", f"{design.study_oid}.{design.protocol_sha256[:12]}.{design.rule_set_version}")
+    # The file and metadata version are named by protocol version and build: an EDC tells two builds of
+    # one protocol apart (e.g. before and after a CT refresh); the same inputs give the same OIDs.
+    build = design.build_key()
+    root.set("FileOID", f"{design.study_oid}.{design.protocol_sha256[:12]}.{build}")
     root.set("CreationDateTime", created.isoformat())
     root.set("ODMVersion", "1.3.2")
     root.set("Originator", GENERATOR_NAME)
@@ -288,7 +291,7 @@ def build_odm(design: CRFDesign, created: datetime | None = None) -> etree._Elem
     mdv = _el(
         study,
         "MetaDataVersion",
-        OID=f"MDV.{design.study_oid}.{design.rule_set_version}",
+        OID=f"MDV.{design.study_oid}.{build}",
         Name=f"{design.study_name or design.study_oid} CRF",
         Description=identity.one_line(),
     )
