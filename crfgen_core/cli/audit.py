@@ -1,4 +1,9 @@
-"""`crf-gen audit DIR [--protocol FILE]`: verify a published package's hashes and print its provenance."""
+"""`crf-gen audit DIR [--protocol FILE] [--ledger FILE]`: verify a published package's hashes, its
+manifest against the publication ledger, and print its provenance.
+
+Exit 0 verified and anchored, 1 a problem, 2 no readable manifest, 3 files match but the manifest is
+not anchored (no publication record).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# Files match the manifest but no publication record vouches for the manifest (e.g. a package written by
+# `crf-gen generate --out`, or a ledger that lost the record): not a failure, not a verification.
+UNANCHORED_EXIT = 3
+
 
 def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
@@ -14,6 +23,12 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("directory", type=Path, help="published package directory (holds manifest.json)")
     parser.add_argument("--protocol", type=Path, help="the original protocol file, to verify its sha256 too")
+    parser.add_argument(
+        "--ledger",
+        type=Path,
+        help="publication ledger holding the manifest's sha256 (default: <data>/ledger/publications.jsonl "
+        "for a package under <data>/outbox/<study>/<version>)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -22,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from crfgen_core.publication.audit import ManifestUnreadableError, audit_package
 
     try:
-        report = audit_package(args.directory, protocol=args.protocol)
+        report = audit_package(args.directory, protocol=args.protocol, ledger=args.ledger)
     except ManifestUnreadableError as exc:
         print(f"crf-gen audit: {exc}", file=sys.stderr)
         return 2
@@ -30,6 +45,13 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     for problem in report.problems:
         print(f"FAIL {problem}")
-    verdict = "verified" if report.ok else f"{len(report.problems)} problem(s)"
+    if not report.ok:
+        verdict = f"{len(report.problems)} problem(s)"
+    elif report.unanchored:
+        verdict = f"NOT ANCHORED: {report.unanchored}; the files match a manifest nothing vouches for"
+    else:
+        verdict = "verified (manifest matches its publication record)"
     print(f"audit: {report.files_verified}/{len(report.manifest.files)} files match; {verdict}")
-    return 0 if report.ok else 1
+    if not report.ok:
+        return 1
+    return UNANCHORED_EXIT if report.unanchored else 0

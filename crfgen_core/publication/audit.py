@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from crfgen_core.ingest.document import sha256_file
 from crfgen_core.model.package import PublishedPackage
+from crfgen_core.publication.ledger import ledger_for_package, manifest_sha256, package_key, records_for
 from crfgen_core.publication.manifest import MANIFEST_NAME
 
 
@@ -24,6 +25,10 @@ class AuditReport:
     manifest: PublishedPackage
     problems: list[str] = field(default_factory=list)
     files_verified: int = 0
+    # Set when the ledger holds no record of this manifest: the hashes only agree with the manifest,
+    # which anyone able to edit a file could have rewritten too.
+    unanchored: str | None = None
+    anchor: str | None = None  # the ledger record the manifest matched
 
     @property
     def ok(self) -> bool:
@@ -43,6 +48,7 @@ class AuditReport:
                 for asset, event in sorted(m.upstream_materializations.items())
             ),
             f"package    {m.study} / {m.version}  generated {m.generated_at}",
+            f"anchor     {self.anchor or 'NONE: ' + (self.unanchored or 'manifest does not match')}",
             *(f"file       {f.path}  sha256 {f.sha256}  {f.size_bytes} bytes" for f in m.files),
         ]
         return lines
@@ -59,9 +65,13 @@ def read_manifest(directory: Path) -> PublishedPackage:
         raise ManifestUnreadableError(f"{path}: not a valid manifest ({exc.error_count()} errors)") from exc
 
 
-def audit_package(directory: Path, *, protocol: Path | None = None) -> AuditReport:
-    """Given a published package (and optionally the original protocol file), verify every hash."""
+def audit_package(
+    directory: Path, *, protocol: Path | None = None, ledger: Path | None = None
+) -> AuditReport:
+    """Given a published package (and optionally the original protocol file), verify every hash, and the
+    manifest's own hash against the publication ledger (default: the one beside the outbox)."""
     report = AuditReport(directory=directory, manifest=read_manifest(directory))
+    _check_anchor(report, ledger or ledger_for_package(directory))
     listed = {f.path for f in report.manifest.files}
     for entry in report.manifest.files:
         path = directory / entry.path
@@ -84,6 +94,29 @@ def audit_package(directory: Path, *, protocol: Path | None = None) -> AuditRepo
         actual = sha256_file(protocol)
         if actual != report.manifest.protocol_sha256:
             expected = report.manifest.protocol_sha256
-            report.problems.append(f"protocol {protocol.name}: sha256 {actual} is not the manifest's "
-                                   f"{expected}")
+            report.problems.append(
+                f"protocol {protocol.name}: sha256 {actual} is not the manifest's {expected}"
+            )
     return report
+
+
+def _check_anchor(report: AuditReport, ledger: Path) -> None:
+    """Compare manifest.json's sha256 with the ledger's record of the package's publication."""
+    actual = manifest_sha256(report.directory / MANIFEST_NAME)
+    if not ledger.is_file():
+        report.unanchored = f"no publication ledger at {ledger}"
+        return
+    records, unreadable = records_for(ledger, report.directory)
+    torn = f" ({unreadable} unreadable line(s) in the ledger)" if unreadable else ""
+    if not records:
+        report.unanchored = f"no record of {package_key(report.directory)} in {ledger}{torn}"
+        return
+    matching = [r for r in records if r.manifest_sha256 == actual]
+    if not matching:
+        recorded = ", ".join(sorted({r.manifest_sha256 for r in records}))
+        report.problems.append(
+            f"{MANIFEST_NAME}: sha256 {actual} is not the one recorded at publication ({recorded}, {ledger})"
+        )
+        return
+    record = matching[-1]
+    report.anchor = f"{ledger} recorded {record.recorded_at} run {record.dagster_run_id or '-'}"

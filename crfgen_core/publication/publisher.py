@@ -12,6 +12,7 @@ from crfgen_core.atomic_files import atomic_write_bytes
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.atomic_dir import PackageExistsError, atomic_directory
+from crfgen_core.publication.ledger import ledger_for_outbox, new_record, record_publication
 from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest, package_version_key
 
 DESIGN_FILE_NAME = "crf_design.json"
@@ -27,6 +28,7 @@ class Publication:
 
     directory: Path
     manifest: PublishedPackage
+    manifest_sha256: str  # also in the ledger: what `crf-gen audit` checks the manifest against
 
 
 def safe_dir_name(text: str) -> str:
@@ -59,11 +61,13 @@ def publish_package(
     *,
     dagster_run_id: str | None = None,
     upstream_materializations: Mapping[str, str] | None = None,
+    ledger: Path | None = None,
 ) -> Publication:
     """Given a design and its rendered files, publish them with crf_design.json and manifest.json.
 
     The package lands in outbox/<study>/<version>/ through a temporary sibling and one rename; an
-    existing package is never touched (a rebuild becomes <version>-r2, -r3...). Then
+    existing package is never touched (a rebuild becomes <version>-r2, -r3...). The manifest's sha256
+    is appended to the ledger (default `<outbox>/../ledger/publications.jsonl`) before that rename. Then
     outbox/<study>/current is replaced (temp file + rename) to name the new version folder.
     """
     names = [path.name for path in files]
@@ -83,8 +87,16 @@ def publish_package(
             dagster_run_id=dagster_run_id,
             upstream_materializations=upstream_materializations,
         )
+        record = new_record(
+            target,
+            staging / MANIFEST_NAME,
+            study=manifest.study,
+            protocol_sha256=manifest.protocol_sha256,
+            run_id=dagster_run_id,
+        )
+        record_publication(ledger or ledger_for_outbox(outbox), record)
     atomic_write_bytes(target.parent / CURRENT_POINTER, f"{target.name}\n".encode())
-    return Publication(directory=target, manifest=manifest)
+    return Publication(directory=target, manifest=manifest, manifest_sha256=record.manifest_sha256)
 
 
 def current_package(study_dir: Path) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -62,7 +63,11 @@ def test_manifest_ties_files_to_protocol_ct_code_and_run(example_run) -> None:
     assert manifest["ct"][0]["version"] and manifest["code_version"]
     assert set(manifest["upstream_materializations"]) >= {"protocol_document", "crf_design", "odm_xml"}
     assert audit_package(package).ok
-    assert crf_gen(["audit", str(package)]) == 0
+    assert crf_gen(["audit", str(package)]) == 0  # 0 = anchored: the ledger under <data> has the record
+    event = instance.get_latest_materialization_event(dg.AssetKey("crf_package"))
+    assert event is not None and event.asset_materialization is not None
+    recorded = event.asset_materialization.metadata["manifest_sha256"].value
+    assert recorded == hashlib.sha256((package / "manifest.json").read_bytes()).hexdigest()
     (package / "mapping.csv").write_text("tampered\n")
     report = audit_package(package)
     assert [p for p in report.problems if p.startswith("mapping.csv")]

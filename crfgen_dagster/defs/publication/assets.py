@@ -59,6 +59,8 @@ def crf_package(
         metadata={
             "package_dir": dg.MetadataValue.path(str(published.directory)),
             "manifest": dg.MetadataValue.path(str(published.directory / "manifest.json")),
+            # the anchor `crf-gen audit` checks (with the ledger): kept in the instance, outside the package
+            "manifest_sha256": published.manifest_sha256,
             "study": manifest.study,
             "version": manifest.version,
             "files": len(manifest.files),
