@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import yaml
 
 # Sub-folders of the data directory that the pipeline writes to (DESIGN.md, "Storage").
-DATA_SUBDIRS = ("inbox", "quarantine", "protocols", "ct", "outbox", "ledger")
+DATA_SUBDIRS = ("inbox", "quarantine", "protocols", "ct", "outbox", "ledger", "work", "stages", "reports")
 # Seconds to wait for PostgreSQL: a health check must answer, not hang, when the server is gone.
 DEFAULT_CONNECT_TIMEOUT = 5
 MIGRATE_HINT = "run `dagster instance migrate` (after a pg_dump, see deploy/RUNBOOK.md)"

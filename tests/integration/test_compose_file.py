@@ -18,6 +18,8 @@ import jsonschema
 import pytest
 import yaml
 
+from crfgen_dagster.db_check import DATA_SUBDIRS
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
 COMPOSE_SCHEMA = Path(__file__).parent / "data" / "compose_spec.json"
@@ -97,7 +99,8 @@ def test_services_image_healthchecks_and_volumes() -> None:
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
     data_mounts = {volume.split(":")[1] for volume in services["user_code"]["volumes"]}
-    assert {"/data/inbox", "/data/outbox", "/data/quarantine", "/data/ct"} <= data_mounts
+    # every folder the pipeline writes under /data outlives the container
+    assert {f"/data/{sub}" for sub in DATA_SUBDIRS} <= data_mounts
     assert services["postgres"]["volumes"] == ["postgres_data:/var/lib/postgresql/data"]
     # The UI is published on loopback only (docs/security.md).
     assert services["webserver"]["ports"] == ["127.0.0.1:3000:3000"]
@@ -165,3 +168,45 @@ def test_docker_compose_config_accepts_the_file(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_every_service_has_memory_and_cpu_limits() -> None:
+    for name, service in compose()["services"].items():
+        limits = service["deploy"]["resources"]["limits"]
+        assert float(limits["cpus"]) > 0 and re.fullmatch(r"\d+[kmg]", limits["memory"]), name
+
+
+ENTRYPOINT = DEPLOY / "entrypoint.sh"
+
+
+@pytest.mark.parametrize("password", ["change-me", ""])
+def test_entrypoint_refuses_the_example_or_an_empty_password(password: str) -> None:
+    done = subprocess.run(
+        ["sh", str(ENTRYPOINT), "echo", "started"],
+        env={"PATH": "/usr/bin:/bin", "DAGSTER_PG_PASSWORD": password},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 64 and "started" not in done.stdout
+    assert "DAGSTER_PG_PASSWORD" in done.stderr
+
+
+def test_entrypoint_runs_the_command_with_a_real_password() -> None:
+    done = subprocess.run(
+        ["sh", str(ENTRYPOINT), "echo", "started"],
+        env={"PATH": "/usr/bin:/bin", "DAGSTER_PG_PASSWORD": "x7Qw-long-random"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout == "started\n"
+
+
+def test_the_image_starts_every_service_through_the_entrypoint() -> None:
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    assert 'ENTRYPOINT ["/opt/dagster/entrypoint.sh"]' in text
+    assert "deploy/entrypoint.sh /opt/dagster/entrypoint.sh" in text
+    assert "!deploy/entrypoint.sh" in (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8")
+    # compose overrides `command` only, never `entrypoint`, so the check runs in every app service
+    assert all("entrypoint" not in compose()["services"][name] for name in APP_SERVICES)

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Entry point of every crfgen container: refuse to start with the example database password, then run
+# the service's command. .env.example ships DAGSTER_PG_PASSWORD=change-me; a stack copied from it
+# unedited would otherwise run with a password anyone reading the repository knows.
+set -eu
+case "${DAGSTER_PG_PASSWORD:-}" in
+  "")
+    echo "crfgen: DAGSTER_PG_PASSWORD is empty; set a long random password in deploy/.env" >&2
+    exit 64 ;;
+  change-me)
+    echo "crfgen: DAGSTER_PG_PASSWORD is still the example value 'change-me'; set a long random password in deploy/.env (see deploy/RUNBOOK.md)" >&2
+    exit 64 ;;
+esac
+exec "$@"
