@@ -6,6 +6,7 @@ and the outcome the reader must reach: a typed error code, or "read" (a ParsedPr
 
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
 import zipfile
@@ -529,3 +530,6 @@ ODD_NAMES = (
     "--help.pdf",
 )
 
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import sha256
-from hostile_files import HOSTILE, ODD_NAMES, SECRET_TOKEN, example_docx_bytes, example_pdf_bytes
+from hostile_files import HOSTILE, ODD_NAMES, SECRET_TOKEN, example_docx_bytes, example_pdf_bytes, sha256
 
 from crfgen_core.ingest.errors import ProtocolReadError
 from crfgen_core.ingest.reader import read_protocol
