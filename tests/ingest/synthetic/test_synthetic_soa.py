@@ -1,6 +1,6 @@
 """The SoA reader on a fixed sweep of synthetic layouts (PDF, DOCX, image-only PDF) with known truth,
-scored by the official scorer: no exception, no silent empty result, layouts with a text layer at the
-target macro cell F1, scanned layouts (OCR) held at their measured level.
+scored by the official scorer: no exception, no silent empty result, the whole sweep and the layouts with
+a text layer at the target macro cell F1, scanned layouts (OCR) held near their measured level.
 
 The sweep is drawn from a fixed seed, so every run reads the same layouts; a failing layout is rebuilt
 from the parameters printed with the failure (see README.md beside this file).
@@ -22,9 +22,10 @@ SWEEP_SEED = 20250611
 SWEEP_COUNT = 200
 TARGET_MACRO_CELL_F1 = 0.95  # the issue's target on layouts nobody tuned for
 TEXT_FORMATS = ("pdf", "docx")  # layouts with a text layer: held to the target
-# Scanned layouts (OCR) are not at the target yet; each format is held at its measured level so a change
-# that reads scans worse fails here (figures at 20250611: image 0.815, half_scanned 0.799, docx_image 0.744).
-SCAN_FLOORS = {"image": 0.72, "half_scanned": 0.70, "docx_image": 0.72}
+# Scanned layouts (OCR) are not at the target on their own; each format is held near its measured level so
+# a change that reads scans worse fails here (figures at 20250611: image 0.827, half_scanned 0.828,
+# docx_image 0.783; the whole sweep 0.965).
+SCAN_FLOORS = {"image": 0.78, "half_scanned": 0.78, "docx_image": 0.74}
 
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory: pytest.TempPathFactory, scorer: ModuleType) -> list[LayoutResult]:
@@ -64,6 +65,15 @@ def test_text_layouts_meet_the_target(sweep: list[LayoutResult]) -> None:
     achieved = macro(text)
     assert achieved >= TARGET_MACRO_CELL_F1, (
         f"macro cell F1 of {len(text)} text layouts {achieved:.3f} < {TARGET_MACRO_CELL_F1}\n"
+        f"{summary(sweep)}")
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_whole_sweep_meets_the_target(sweep: list[LayoutResult]) -> None:
+    achieved = macro(sweep)
+    assert achieved >= TARGET_MACRO_CELL_F1, (
+        f"macro cell F1 of all {len(sweep)} layouts {achieved:.3f} < {TARGET_MACRO_CELL_F1}\n"
         f"{summary(sweep)}")
 
 
