@@ -8,10 +8,15 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `path` so readers see the old or the new content, never a part."""
+def atomic_write_bytes(
+    path: Path, data: bytes, *, temp_prefix: str | None = None, temp_suffix: str = ""
+) -> None:
+    """Write `path` so readers see the old or the new content, never a part, and the rename survives a
+    crash (the folder is fsynced). The temp file is `<temp_prefix>...<temp_suffix>` beside `path`
+    (default `.<name>.`), so a folder watcher can tell it from a real file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    prefix = f".{path.name}." if temp_prefix is None else temp_prefix
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=temp_suffix)
     try:
         os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
@@ -22,6 +27,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new entry in `folder` durable."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def append_line_durably(path: Path, line: str) -> None:

@@ -18,6 +18,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from crfgen_core.atomic_files import atomic_write_bytes, fsync_folder
+
 NAME_MAX_BYTES = 255
 TEMP_SUFFIX = ".partial"
 TEMP_PREFIX = ".intake-"
@@ -30,18 +32,9 @@ class ChangedWhileMovingError(OSError):
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` so that no reader, and no crash, ever sees a partial file."""
-    handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    """Write `path` so that no reader, and no crash, ever sees a partial file (intake's temp name, which
+    the inbox scan skips)."""
+    atomic_write_bytes(path, text.encode("utf-8"), temp_prefix=TEMP_PREFIX, temp_suffix=TEMP_SUFFIX)
 
 
 def move_verified(source: Path, target: Path, *, size: int, sha256: str | None = None) -> None:
@@ -59,7 +52,7 @@ def move_verified(source: Path, target: Path, *, size: int, sha256: str | None =
             raise
         _copy_across(source, target, size=size, sha256=sha256)
     else:
-        _fsync_dir(target.parent)
+        fsync_folder(target.parent)
 
 
 def _copy_across(source: Path, target: Path, *, size: int, sha256: str | None) -> None:
@@ -91,16 +84,8 @@ def _copy_across(source: Path, target: Path, *, size: int, sha256: str | None) -
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
+    fsync_folder(target.parent)
     source.unlink()
-
-
-def _fsync_dir(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def bounded_name(prefix: str, name: str, reserve: int = 0) -> str:
