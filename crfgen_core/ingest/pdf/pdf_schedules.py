@@ -64,7 +64,7 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
     furniture = frozenset(key for key in running_line_keys(texts) if not is_caption(key.replace("#", "1")))
     carried: list[list[float]] = []  # columns of the last aligned table, for a headerless next page
     reading = SoaReading()
-    queue = candidate_pages(texts)
+    queue = candidate_pages(texts) if ocr.pages else list(text_soa_pages)  # same texts: same pages
     done: set[int] = set()
     while queue:
         index = queue.pop(0)
