@@ -28,17 +28,7 @@ def pixel_segments(picture: Image.Image, width: float, height: float) -> list[Se
     """Given a page rendered upright (no page rotation) and its size in points, return its ruling
     segments in PDF coordinates (y up)."""
     ink: Ink = np.asarray(picture.convert("L")) < DARK_LEVEL
-    scale = width / ink.shape[1]  # points per pixel
-    min_run = max(int(MIN_RULE_POINTS / scale), 3)
-    max_thick = max(int(MAX_RULE_POINTS / scale), 2)
-    segments: list[Segment] = []
-    for y, x0, x1 in _rules(ink, min_run, max_thick):
-        top = height - (y + 0.5) * scale
-        segments.append(Segment(x0 * scale, top, (x1 + 1) * scale, top))
-    for x, y0, y1 in _rules(ink.T, min_run, max_thick):
-        left = (x + 0.5) * scale
-        segments.append(Segment(left, height - (y1 + 1) * scale, left, height - y0 * scale))
-    return segments
+    return _segments(ink, ink, width / ink.shape[1], height)
 
 
 def band_rule_segments(picture: Image.Image, width: float, height: float) -> list[Segment]:
@@ -48,7 +38,6 @@ def band_rule_segments(picture: Image.Image, width: float, height: float) -> lis
     which would merge the header cells they divide ("<= 28 days | <= 7 days")."""
     grey = np.asarray(picture.convert("L")).astype(np.int16)
     scale = width / grey.shape[1]
-    min_run = max(int(MIN_RULE_POINTS / scale), 3)
     max_thick = max(int(MAX_RULE_POINTS / scale), 2)
     band = _dark_around(grey, max(int(BAND_INCHES * 72 / scale), 2))
     if not band.any():
@@ -56,6 +45,14 @@ def band_rule_segments(picture: Image.Image, width: float, height: float) -> lis
     across, along = _rule_on_band(grey, max_thick, 0) & band, _rule_on_band(grey, max_thick, 1) & band
     if not across.any() and not along.any():
         return []  # no dark band on the page
+    return _segments(across, along, scale, height)
+
+
+def _segments(across: Ink, along: Ink, scale: float, height: float) -> list[Segment]:
+    """Return the horizontal rules of `across` and the vertical rules of `along` (pixel masks, `scale`
+    points per pixel) as segments in PDF coordinates (y up)."""
+    min_run = max(int(MIN_RULE_POINTS / scale), 3)
+    max_thick = max(int(MAX_RULE_POINTS / scale), 2)
     segments: list[Segment] = []
     for y, x0, x1 in _rules(across, min_run, max_thick):
         top = height - (y + 0.5) * scale
