@@ -63,6 +63,13 @@ def _copy_across(source: Path, target: Path, *, size: int, sha256: str | None) -
         return
     if not stat.S_ISREG(mode):
         raise OSError(errno.EXDEV, "a special file cannot be moved to another file system", str(source))
+    copy_verified(source, target, size=size, sha256=sha256)
+    source.unlink()
+
+
+def copy_verified(source: Path, target: Path, *, size: int, sha256: str | None = None) -> None:
+    """Copy the regular file `source` to `target` through a temp name, synced, and rename it into place
+    only when the bytes copied are the `size` (and `sha256`) intake read: no reader sees a partial copy."""
     handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         digest = hashlib.sha256()
@@ -80,12 +87,11 @@ def _copy_across(source: Path, target: Path, *, size: int, sha256: str | None) -
                 f"changed while being moved ({copied} bytes copied, {size} expected)",
                 str(source),
             )
-        os.rename(temp, target)
+        os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
     fsync_folder(target.parent)
-    source.unlink()
 
 
 def bounded_name(prefix: str, name: str, reserve: int = 0) -> str:

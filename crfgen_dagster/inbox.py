@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shutil
 import stat
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +34,7 @@ from crfgen_dagster.file_moves import (
     TEMP_SUFFIX,
     ChangedWhileMovingError,
     bounded_name,
+    copy_verified,
     move_verified,
     write_atomically,
 )
@@ -430,10 +428,7 @@ def register_protocol(source: Path, data_dir: Path, *, now: datetime | None = No
         name = str(intake["file"])
         return AcceptedProtocol(str(intake["partition_key"]), document.sha256, folder / name, name)
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
-    os.close(handle)
-    shutil.copyfile(source, temp)
-    os.replace(temp, folder / source.name)
+    copy_verified(source, folder / source.name, size=document.size_bytes, sha256=document.sha256)
     received = now or datetime.now(UTC)
     write_atomically(folder / INTAKE_RECORD, _intake_json(source.name, document.sha256, received))
     key = package_version_key(source.name, document.sha256)
