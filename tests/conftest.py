@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("CRFGEN_SHARED_DIR", REPO_ROOT.parent / "shared")).resolve()
@@ -37,3 +42,15 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS_DIR
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    """A throwaway Dagster instance on which the protocol job's unpartitioned inputs (CT, standards) are
+    materialized, as the inbox sensor requires before it requests a run."""
+    import dagster as dg  # only the Dagster tests pay for the import
+
+    with dg.instance_for_test() as test_instance:
+        for asset in ("controlled_terminology", "cdisc_standards"):
+            test_instance.report_runless_asset_event(dg.AssetMaterialization(asset))
+        yield test_instance

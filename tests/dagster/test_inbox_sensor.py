@@ -11,21 +11,12 @@ import uuid
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from crfgen_core.examples import example_protocol_path
 from crfgen_dagster.defs.ingestion.sensors import build_inbox_sensor
 from crfgen_dagster.defs.resources import CRFGenSettings
 
 SENSOR = build_inbox_sensor()
-
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        for asset in ("controlled_terminology", "cdisc_standards"):
-            inst.report_runless_asset_event(dg.AssetMaterialization(asset))
-        yield inst
 
 
 def tick(

@@ -26,14 +26,6 @@ SENSOR = build_inbox_sensor()
 SETTLE = 30.0
 
 
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as inst:
-        for asset in ("controlled_terminology", "cdisc_standards"):
-            inst.report_runless_asset_event(dg.AssetMaterialization(asset))
-        yield inst
-
-
 def _tick(instance: dg.DagsterInstance, data_dir: Path, cursor: str | None = None) -> dg.SensorResult:
     context = dg.build_sensor_context(
         instance=instance,
