@@ -37,6 +37,10 @@ class ActivityMatch:
     reviews: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
+class UnknownMappingTarget(ValueError):
+    """A reviewer's form key or concept that the rule set and standards cannot place on a form."""
+
+
 @dataclass
 class _Hit:
     start: int
@@ -175,15 +179,28 @@ def _alias_hits(toks: list[str], covered: set[int], forms: list[str], rules: Rul
     return hits
 
 
-def _concept_hits(
-    toks: list[str], covered: set[int], rules: RuleSet, standards: StandardsLibrary
-) -> list[_Hit]:
-    """Uncovered word runs that name a COSMoS concept (name or synonym) map through its domain."""
+def _domain_forms(rules: RuleSet) -> dict[str, str]:
     domain_form: dict[str, str] = {}
     for key, spec in sorted(rules.forms.items()):
         # the domain's own form, or its catch-all "<domain>_OTHER" form, receives a concept's test
         if key in (spec.domain, f"{spec.domain}_OTHER") or spec.domain not in domain_form:
             domain_form[spec.domain] = key
+    return domain_form
+
+
+def concept_form(bc_id: str, rules: RuleSet, standards: StandardsLibrary) -> tuple[str, str | None]:
+    """Given a COSMoS concept id, return the form key its domain maps to ('' if none) and its --TESTCD."""
+    domain_form = _domain_forms(rules)
+    domains = [g.domain for g in standards.crf_groups_for(bc_id)] or standards.sdtm_domains_for(bc_id)
+    form_key = next((domain_form[d] for d in domains if d in domain_form), "")
+    test = standards.test_code_for(bc_id, domains[0]) if domains else None
+    return form_key, test if form_key else None
+
+
+def _concept_hits(
+    toks: list[str], covered: set[int], rules: RuleSet, standards: StandardsLibrary
+) -> list[_Hit]:
+    """Uncovered word runs that name a COSMoS concept (name or synonym) map through its domain."""
     names = standards.name_keys()
     hits: list[_Hit] = []
     i = 0
@@ -205,9 +222,7 @@ def _concept_hits(
             continue
         size, bc_id = found
         concept = standards.concept(bc_id)
-        domains = [g.domain for g in standards.crf_groups_for(bc_id)] or standards.sdtm_domains_for(bc_id)
-        form_key = next((domain_form[d] for d in domains if d in domain_form), "")
-        test = standards.test_code_for(bc_id, domains[0]) if domains else None
+        form_key, test = concept_form(bc_id, rules, standards)
         name = concept.short_name if concept else bc_id
         hits.append(
             _Hit(
@@ -416,3 +431,35 @@ def match_activity(
     if best.confidence < 0.5:
         best.candidates = _candidates(marker_variants(label)[0][0], rules, standards)
     return best
+
+
+def reviewer_match(
+    form: str | None,
+    concept: str | None,
+    tests: list[str],
+    note: str,
+    rules: RuleSet,
+    standards: StandardsLibrary,
+) -> ActivityMatch:
+    """Given a reviewer's mapping of an activity (a rule-set form key and/or a COSMoS concept, the tests
+    it collects), return it as a certain match; `note` is the reason shown in mapping.csv.
+
+    A form alone collects the tests named, else the form's default tests; a concept alone goes to the
+    form its domain maps to, with its --TESTCD. Raises UnknownMappingTarget if neither leads to a form.
+    """
+    key, test = concept_form(concept, rules, standards) if concept else ("", None)
+    if form:
+        if form not in rules.forms:
+            raise UnknownMappingTarget(f"form key {form!r} is not in mapping rule set {rules.label}")
+        key = form
+    if not key:
+        raise UnknownMappingTarget(f"concept {concept!r} maps to no form of rule set {rules.label}")
+    collected = list(dict.fromkeys([*tests, *([test] if test and not tests else [])]))
+    return ActivityMatch(
+        kind="data",
+        confidence=1.0,
+        reason=note,
+        form_tests={key: collected},
+        form_defaults={key: not collected},
+        concept_ids=[concept] if concept else [],
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from crfgen_core.mapping.activity_matcher import ActivityMatch, match_activity
@@ -29,6 +30,7 @@ from crfgen_core.model.design import (
     ReviewEntry,
 )
 from crfgen_core.model.protocol import Activity, ParsedProtocol, Schedule, ScheduleCell
+from crfgen_core.review.keys import study_name
 from crfgen_core.standards.cosmos import StandardsLibrary
 from crfgen_core.terminology.ct_index import CTIndex
 from crfgen_core.terminology.qrs_instruments import qrs_index
@@ -123,8 +125,8 @@ class _Design:
             explanations.append(notes.get(code))
         return any(text is None or CONDITIONAL_WORDS.search(text) for text in explanations)
 
-    def add_activity(self, schedule: Schedule, activity: Activity) -> None:
-        match = match_activity(
+    def add_activity(self, schedule: Schedule, activity: Activity, reading: ActivityMatch | None) -> None:
+        match = reading or match_activity(
             activity.label,
             activity.group,
             self.rules,
@@ -360,8 +362,18 @@ class _Design:
             self.matrix[(event, form.oid)] = EventFormRef(event_oid=event, form_oid=form.oid, mandatory=True)
 
 
-def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary) -> CRFDesign:
-    """Given a parsed protocol, a CT index and the COSMoS library, return the CRF design (deterministic)."""
+def design_crf(
+    parsed: ParsedProtocol,
+    ct: CTIndex,
+    standards: StandardsLibrary,
+    readings: Mapping[tuple[str, str], ActivityMatch] | None = None,
+) -> CRFDesign:
+    """Given a parsed protocol, a CT index and the COSMoS library, return the CRF design (deterministic).
+
+    `readings` maps (schedule id, activity id) to a reviewer's mapping of that activity, used instead of
+    the matcher's (crfgen_core.review applies `activity_remap` corrections this way).
+    """
+    readings = readings or {}
     rules = load_rule_set()
     design = _Design(parsed, ct, standards, rules)
     for schedule in parsed.schedules:
@@ -370,7 +382,7 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
         for note in design.events.add_schedule(schedule, used, scope):
             design.review.append(ReviewEntry(activity="(visit column)", schedule=schedule.id, reason=note))
         for activity in schedule.activities:
-            design.add_activity(schedule, activity)
+            design.add_activity(schedule, activity, readings.get((schedule.id, activity.id)))
     design.add_panels()
     forms = design.build_forms()
     design.place_unscheduled(forms)
@@ -384,10 +396,10 @@ def design_crf(parsed: ParsedProtocol, ct: CTIndex, standards: StandardsLibrary)
     events = design.events.finished(design.arms)
     event_order = {event.oid: event.order for event in events}
     form_order = {form.oid: i for i, form in enumerate(forms)}
-    study_name = parsed.metadata.protocol_number or parsed.document.file_name.rsplit(".", 1)[0]
+    name = study_name(parsed)
     return CRFDesign(
-        study_oid=study_oid(study_name),
-        study_name=study_name,
+        study_oid=study_oid(name),
+        study_name=name,
         metadata=parsed.metadata,
         protocol_sha256=parsed.document.sha256,
         protocol_file=parsed.document.file_name,

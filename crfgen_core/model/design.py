@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, JsonValue
 
 from crfgen_core.model.base import Contract
 from crfgen_core.model.protocol import Criterion, ExtractionWarning, StudyMetadata
@@ -188,6 +188,28 @@ class ReviewEntry(Contract):
     schedule: str | None = None
     reason: str
     candidates: list[str] = Field(default_factory=list)
+    key: str | None = Field(default=None, description="stable key of what it concerns (crfgen_core.review)")
+    settle_with: list[dict[str, JsonValue]] = Field(
+        default_factory=list, description="portable corrections, any one of which settles it"
+    )
+
+
+CorrectionStatus = Literal["applied", "unchanged", "orphaned", "rejected"]
+
+
+class CorrectionOutcome(Contract):
+    """What one reviewer correction did to this build: applied, already so (unchanged), its key no longer
+    exists (orphaned), or its values do not fit this version (rejected)."""
+
+    id: str
+    kind: str
+    target: str = Field(description="the correction's stable target key")
+    status: CorrectionStatus
+    detail: str
+    author: str
+    created_at: str
+    reason: str
+    correction: dict[str, JsonValue] = Field(description="the correction in the portable format")
 
 
 class CRFDesign(Contract):
@@ -211,6 +233,9 @@ class CRFDesign(Contract):
     eligibility_criteria: list[Criterion] = Field(default_factory=list)
     extraction_warnings: list[ExtractionWarning] = Field(
         default_factory=list, description="what reading the protocol warned about, for the review report"
+    )
+    corrections: list[CorrectionOutcome] = Field(
+        default_factory=list, description="reviewer corrections applied to this build, in order"
     )
 
     def build_key(self) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from crfgen_core.model.design import CRFDesign
+from crfgen_core.model.design import CRFDesign, ReviewEntry
 from crfgen_core.render.acrf_html import write_acrf_html
 from crfgen_core.render.acrf_pdf import write_acrf_pdf
 from crfgen_core.render.crf_book_docx import write_crf_book
@@ -15,11 +17,13 @@ from crfgen_core.render.odm_1_3_2 import write_odm
 from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
 from crfgen_core.render.redcap_project import write_redcap_project
 from crfgen_core.render.study_identity import study_identity
+from crfgen_core.review.corrections import CorrectionSet
 from crfgen_core.xml_safety import xml_safe
 
 # The seven columns the issue names, then `kind` (data / procedure / unmapped) so a data-less procedure
 # with no form is visibly a decision, not a gap.
 MAPPING_COLUMNS = ["activity", "schedule", "concept_id", "domain", "form", "confidence", "reason", "kind"]
+CORRECTIONS_FILE_NAME = "corrections.json"
 LOW_CONFIDENCE = 0.6  # below this a mapping is listed in review.md even when the mapper decided
 
 
@@ -48,6 +52,46 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _settlement(entry: ReviewEntry) -> list[str]:
+    """The entry's stable key and the corrections that settle it, as YAML list items in JSON flow style:
+    each line pastes under `corrections:` of a corrections file (docs/corrections.md)."""
+    if entry.key is None:
+        return []
+    lines = [f"  - key: `{entry.key}`"]
+    if entry.settle_with:
+        lines += ["  - settled by one of:", "", "    ```yaml"]
+        lines.extend(f"    - {json.dumps(fix, ensure_ascii=False)}" for fix in entry.settle_with)
+        lines += ["    ```", ""]
+    return lines
+
+
+def _corrections_section(design: CRFDesign) -> list[str]:
+    lines = ["", "## Reviewer corrections", ""]
+    if not design.corrections:
+        return [*lines, "No correction was recorded for this study."]
+    statuses = Counter(outcome.status for outcome in design.corrections)
+    lines.append(", ".join(f"{count} {status}" for status, count in sorted(statuses.items())) + ".")
+    lines += ["", "| status | kind | key | detail | author | reason |", "|---|---|---|---|---|---|"]
+    lines.extend(
+        f"| {o.status} | {o.kind} | `{_md(o.target)}` | {_md(o.detail)} | {_md(o.author)} | {_md(o.reason)} |"
+        for o in design.corrections
+    )
+    return lines
+
+
+def write_corrections(design: CRFDesign, path: Path) -> list[Path]:
+    """Given a design built with corrections, write them as a portable corrections file (the same file
+    re-applies them to the next protocol version); nothing when there were none."""
+    if not design.corrections:
+        return []
+    study = str(design.corrections[0].correction["study"])
+    fixes = CorrectionSet.model_validate(
+        {"study": study, "corrections": [o.correction for o in design.corrections]}
+    )
+    path.write_text(fixes.to_json(), encoding="utf-8")
+    return [path]
+
+
 def review_markdown(design: CRFDesign) -> str:
     """Given a design, return review.md: identity, extraction warnings, open decisions, weak mappings."""
     lines = [f"# Review report: {design.study_name}", ""]
@@ -65,6 +109,7 @@ def review_markdown(design: CRFDesign) -> str:
         where = f" ({entry.schedule})" if entry.schedule else ""
         candidates = f" Candidates: {', '.join(entry.candidates)}." if entry.candidates else ""
         lines.append(f"- **{_md(entry.activity)}**{where}: {_md(entry.reason)}.{candidates}")
+        lines.extend(_settlement(entry))
     reviewed = {(entry.activity, entry.schedule) for entry in design.review}
     weak = [
         row
@@ -72,6 +117,7 @@ def review_markdown(design: CRFDesign) -> str:
         if (row.kind == "unmapped" or row.confidence < LOW_CONFIDENCE)
         and (row.activity, row.schedule) not in reviewed
     ]
+    lines += _corrections_section(design)
     lines += ["", f"## Unmapped or low-confidence mappings (confidence < {LOW_CONFIDENCE:.2f})", ""]
     if not weak:
         lines.append("None beyond the list above.")
@@ -104,7 +150,11 @@ def _annotated_crf(design: CRFDesign, layout: CRFLayout, out_dir: Path) -> list[
 
 
 def _supporting(design: CRFDesign, layout: CRFLayout, out_dir: Path) -> list[Path]:
-    return [write_mapping_csv(design, out_dir / "mapping.csv"), write_review(design, out_dir / "review.md")]
+    return [
+        write_mapping_csv(design, out_dir / "mapping.csv"),
+        write_review(design, out_dir / "review.md"),
+        *write_corrections(design, out_dir / CORRECTIONS_FILE_NAME),
+    ]
 
 
 # Which writer makes which package files, in package order. `render_package` writes them all; the
