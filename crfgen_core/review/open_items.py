@@ -10,7 +10,7 @@ from pydantic import JsonValue
 
 from crfgen_core.mapping.rule_set import load_rule_set
 from crfgen_core.mapping.study_events import visit_identity
-from crfgen_core.model.design import CRFDesign, ReviewEntry
+from crfgen_core.model.design import CRFDesign, Form, ReviewEntry
 from crfgen_core.model.protocol import ParsedProtocol, Schedule
 from crfgen_core.review.keys import activity_keys, schedule_keys, visit_keys
 
@@ -54,6 +54,8 @@ def _activity_item(
     settle = [remap]
     if row is None or row.kind == "unmapped":
         settle.append(_template(study, "activity_remove", schedule=skey, activity=akey))
+    elif remap["form"] == FORM_PLACEHOLDER:  # a form made for this activity (an instrument stub): add to it
+        settle = [_item_template(f, study) for f in design.forms if f.name in forms] + settle
     return entry.model_copy(update={"key": f"schedule:{skey}/activity:{akey}", "settle_with": settle})
 
 
@@ -67,12 +69,15 @@ def _visit_item(entry: ReviewEntry, schedule: Schedule, skey: str, study: str) -
     return None
 
 
+def _item_template(form: Form, study: str) -> Suggestion:
+    return _template(study, "item_add", form=form.oid, name="<CDASH variable>", question="<question>")
+
+
 def _form_item(entry: ReviewEntry, design: CRFDesign, study: str) -> ReviewEntry | None:
     form = next((f for f in design.forms if f.name == entry.activity), None)
     if form is None:
         return None
-    add = _template(study, "item_add", form=form.oid, name="<CDASH variable>", question="<question>")
-    return entry.model_copy(update={"key": f"form:{form.oid}", "settle_with": [add]})
+    return entry.model_copy(update={"key": f"form:{form.oid}", "settle_with": [_item_template(form, study)]})
 
 
 def annotate_review(parsed: ParsedProtocol, design: CRFDesign, study: str) -> list[ReviewEntry]:
