@@ -21,6 +21,7 @@ from crfgen_core.publication.publisher import safe_dir_name
 # joins the qualifier (group or headers) to a repeated label; normalized parts never contain it
 QUALIFIER_SEPARATOR = "."
 OCCURRENCE_MARK = "#"
+SECTION_NUMBER = re.compile(r"^\s*(?:section\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
 
 T = TypeVar("T")
 
@@ -61,8 +62,13 @@ def _unique_keys(things: Sequence[T], base: Callable[[T], str], qualifier: Calla
 
 
 def schedule_keys(parsed: ParsedProtocol) -> dict[str, str]:
-    """Given a parsed protocol, return schedule id -> schedule key (its normalized title)."""
-    keys = _unique_keys(parsed.schedules, lambda s: normalize_label(s.title) or "schedule", lambda s: "")
+    """Given a parsed protocol, return schedule id -> schedule key (its normalized title without a leading
+    section number: '3. Schedule of Activities' and '1.3 Schedule of Activities' are one table renumbered)."""
+    keys = _unique_keys(
+        parsed.schedules,
+        lambda s: normalize_label(SECTION_NUMBER.sub("", s.title)) or "schedule",
+        lambda s: "",
+    )
     return {s.id: key for s, key in zip(parsed.schedules, keys, strict=True)}
 
 

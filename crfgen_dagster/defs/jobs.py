@@ -7,6 +7,7 @@ import dagster as dg
 PROTOCOL_ASSETS = (
     "protocol_document",
     "parsed_protocol",
+    "review_corrections",
     "crf_design",
     "odm_xml",
     "annotated_crf",
@@ -38,4 +39,11 @@ ct_refresh_job = dg.define_asset_job(
         "Refresh CDISC CT now: Launchpad > set ops.controlled_terminology.config.source (URL, folder or "
         "file; empty = CRFGEN_CT_SOURCE) > Launch run. A new version triggers ct_change_sensor."
     ),
+)
+
+corrections_job = dg.define_asset_job(
+    "corrections_job",
+    selection=dg.AssetSelection.assets("review_corrections").downstream(),
+    executor_def=dg.in_process_executor,
+    description="Rebuild one protocol version's design and package after its study's corrections changed.",
 )

@@ -22,6 +22,7 @@ def test_definitions_have_the_designed_assets_checks_sensors_and_schedule() -> N
     assert assets == {
         "protocol_document",
         "parsed_protocol",
+        "review_corrections",
         "controlled_terminology",
         "cdisc_standards",
         "crf_design",
@@ -43,7 +44,7 @@ def test_definitions_have_the_designed_assets_checks_sensors_and_schedule() -> N
     }
     for spec in repo.asset_graph.asset_check_keys:
         assert repo.asset_graph.get_check_spec(spec).blocking
-    assert {s.name for s in repo.sensor_defs} == {"inbox_sensor", "ct_change_sensor"}
+    assert {s.name for s in repo.sensor_defs} == {"inbox_sensor", "ct_change_sensor", "corrections_sensor"}
     schedule = repo.get_schedule_def("ct_refresh_nightly")
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "UTC")
     for key in repo.asset_graph.get_all_asset_keys():

@@ -81,4 +81,9 @@ def test_schedule_and_study_keys() -> None:
     parsed = _parsed([_schedule([], []), second])
     assert schedule_keys(parsed) == {"S1": "schedule-of-activities", "S2": "schedule-of-activities#2"}
     assert study_key(parsed) == "my_protocol_v2"
+    renumbered = [
+        _schedule([], []).model_copy(update={"title": t})
+        for t in ("3. Schedule of Activities", "1.3 Schedule of Activities")
+    ]
+    assert [schedule_keys(_parsed([s]))["S1"] for s in renumbered] == ["schedule-of-activities"] * 2
     assert study_key(_parsed([], number="H2Q-MC-LZZT")) == "H2Q-MC-LZZT"

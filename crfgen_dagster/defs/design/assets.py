@@ -1,14 +1,16 @@
 """Design: the CRF (events, forms, items, codelists) built from the protocol, CT and standards."""
 
+from collections import Counter
 from collections.abc import Iterator
 
 import dagster as dg
 
-from crfgen_core.mapping import design_crf
 from crfgen_core.mapping.design_builder import RULE_SET_VERSION
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.protocol import ParsedProtocol
 from crfgen_core.model.terminology import CTVersionRef
+from crfgen_core.review.apply import apply_corrections
+from crfgen_core.review.corrections import CorrectionSet
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_dagster.defs.design.checks import design_check_results, design_check_specs
 from crfgen_dagster.defs.partitions import protocol_versions
@@ -24,14 +26,17 @@ from crfgen_dagster.versions import CODE_VERSION, content_version
 )
 def crf_design(
     parsed_protocol: ParsedProtocol,
+    review_corrections: CorrectionSet,
     controlled_terminology: CTVersionRef,
     cdisc_standards: dict[str, str],
     settings: CRFGenSettings,
     terminology: TerminologySource,
 ) -> Iterator[dg.Output[CRFDesign] | dg.AssetCheckResult]:
-    """Study events, forms, items and codelists, each with provenance back to the SoA and CT version."""
+    """Study events, forms, items and codelists, each with provenance back to the SoA and CT version;
+    the study's reviewer corrections applied (each one's outcome is in the design and review.md)."""
     ct = terminology.load_version(controlled_terminology)
-    design = design_crf(parsed_protocol, ct, load_bundled_standards())
+    design = apply_corrections(parsed_protocol, review_corrections, ct, load_bundled_standards()).design
+    outcomes = Counter(outcome.status for outcome in design.corrections)
     unmapped = [m for m in design.mappings if m.kind == "unmapped"]
     yield dg.Output(
         design,
@@ -51,6 +56,9 @@ def crf_design(
                 "\n".join(f"- {m.activity} ({m.schedule}): {m.reason}" for m in unmapped) or "none"
             ),
             "review_items": len(design.review),
+            "corrections_applied": outcomes["applied"],
+            "corrections_orphaned": outcomes["orphaned"],
+            "corrections_rejected": outcomes["rejected"],
         },
     )
     yield from design_check_results(design, ct, settings.coverage_threshold)
