@@ -12,6 +12,8 @@ import pytest
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.protocol import ParsedProtocol
+from crfgen_core.quality.gates import design_gates, odm_gates, redcap_gates
+from crfgen_core.render import render_package
 from crfgen_core.render.package_writer import review_markdown
 from crfgen_core.review.apply import CorrectedBuild, StudyMismatchError, apply_corrections
 from crfgen_core.review.corrections import CORRECTION_ADAPTER, SCHEDULE_KINDS, CorrectionSet
@@ -183,6 +185,21 @@ def test_review_items_carry_their_key_and_a_correction_that_settles_them(
     assert settled.corrections[0].status == "applied"
     assert not any(e.activity == "Placebo TTS test" for e in settled.review)
     assert '"kind": "activity_remove"' in review_markdown(baseline)
+
+
+@pytest.mark.slow
+def test_the_corrected_design_renders_a_package_that_passes_every_gate(
+    corrected: CorrectedBuild, tmp_path: Path
+) -> None:
+    render_package(corrected.design, tmp_path)
+    results = [
+        *design_gates(corrected.design, load_bundled_ct()),
+        *odm_gates(tmp_path / "odm.xml"),
+        *redcap_gates(tmp_path),
+    ]
+    assert [(r.name, r.failures[:3]) for r in results if not r.passed] == []
+    assert "IT.VS.VSCOMM" in (tmp_path / "odm.xml").read_text(encoding="utf-8")
+    assert CorrectionSet.load(tmp_path / "corrections.json").corrections[0].kind == "soa_cell"
 
 
 def test_another_studys_corrections_are_refused(parsed: ParsedProtocol) -> None:
