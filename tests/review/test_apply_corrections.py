@@ -11,7 +11,7 @@ import pytest
 
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.model.design import CRFDesign
-from crfgen_core.model.protocol import ParsedProtocol
+from crfgen_core.model.protocol import Activity, ParsedProtocol, ScheduleCell
 from crfgen_core.quality.gates import design_gates, odm_gates, redcap_gates
 from crfgen_core.render import render_package
 from crfgen_core.render.package_writer import review_markdown
@@ -205,3 +205,34 @@ def test_the_corrected_design_renders_a_package_that_passes_every_gate(
 def test_another_studys_corrections_are_refused(parsed: ParsedProtocol) -> None:
     with pytest.raises(StudyMismatchError, match="OTHER"):
         apply_corrections(parsed, CorrectionSet(study="OTHER"), load_bundled_ct(), load_bundled_standards())
+
+
+def _with_inserted_row(parsed: ParsedProtocol, label: str) -> ParsedProtocol:
+    """The same protocol as a re-read of an amendment that adds one SoA row at the top: every activity
+    id after it shifts by one, as the reader numbers rows by position."""
+    amended = parsed.model_copy(deep=True)
+    schedule = amended.schedules[0]
+    schedule.activities.insert(0, Activity(id="new", label=label))
+    renumbered = {a.id: f"A{n}" for n, a in enumerate(schedule.activities, start=1)}
+    for activity in schedule.activities:
+        activity.id = renumbered[activity.id]
+    for cell in schedule.cells:
+        cell.activity = renumbered[cell.activity]
+    schedule.cells.append(ScheduleCell(activity="A1", visit=schedule.visits[0].id, text="X"))
+    return amended
+
+
+def test_an_inserted_row_shifts_positional_ids_but_no_correction_is_orphaned(parsed: ParsedProtocol) -> None:
+    fixes = [
+        _fix(parsed, "activity_remove", activity="habits"),
+        _fix(parsed, "soa_cell", activity="physical-examination", visit="visit-13", action="clear"),
+        _fix(parsed, "activity_remap", activity="plasma-specimen-xanomeline", form="PG"),
+    ]
+    amended = _with_inserted_row(parsed, "Urine drug screen")
+    habits = [next(a.id for a in p.schedules[0].activities if a.label == "Habits") for p in (parsed, amended)]
+    assert habits[0] != habits[1]  # what a row-number key would have lost
+    first, second = _build(parsed, *fixes), _build(amended, *fixes)
+    assert _status(first) == _status(second) == ["applied"] * 3
+    plasma = [next(m for m in b.design.mappings if m.activity.startswith("Plasma")) for b in (first, second)]
+    assert [m.domain for m in plasma] == ["PG", "PG"]
+    assert "Urine drug screen" in {m.activity for m in second.design.mappings}
