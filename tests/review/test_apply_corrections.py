@@ -185,6 +185,11 @@ def test_review_items_carry_their_key_and_a_correction_that_settles_them(
     assert settled.corrections[0].status == "applied"
     assert not any(e.activity == "Placebo TTS test" for e in settled.review)
     assert '"kind": "activity_remove"' in review_markdown(baseline)
+    column = next(e for e in baseline.review if e.activity == "(visit column)")
+    assert column.key is not None and column.key.endswith("/visit:column-6")
+    assert [fix["kind"] for fix in column.settle_with] == ["visit_remove"]
+    stub = next(e for e in baseline.review if e.activity.startswith("Mini-Mental"))
+    assert (stub.key, stub.settle_with[0]["kind"]) == ("form:F.FT_MMSE", "item_add")
 
 
 @pytest.mark.slow
