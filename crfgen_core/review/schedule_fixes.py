@@ -222,5 +222,11 @@ def apply_schedule_fixes(
                 result = _remap(schedule, fix, rules, standards, fixes)
         except _Missing as missing:
             result = ("orphaned", str(missing))
+        else:
+            if schedule_keys(fixes.parsed)[schedule.id] != fix.schedule:
+                where = (
+                    f"table '{schedule.title}' (no table has key '{fix.schedule}'; this one holds its rows)"
+                )
+                result = (result[0], f"{result[1]}; in {where}")
         fixes.outcomes[fix.id] = result
     return fixes

@@ -241,3 +241,15 @@ def test_an_inserted_row_shifts_positional_ids_but_no_correction_is_orphaned(par
     plasma = [next(m for m in b.design.mappings if m.activity.startswith("Plasma")) for b in (first, second)]
     assert [m.domain for m in plasma] == ["PG", "PG"]
     assert "Urine drug screen" in {m.activity for m in second.design.mappings}
+
+
+def test_a_reworded_schedule_title_falls_back_to_the_table_holding_the_row(parsed: ParsedProtocol) -> None:
+    reworded = parsed.model_copy(deep=True)
+    reworded.schedules[0].title = "Study Schedule (Amendment 2)"
+    fixes = [
+        _fix(parsed, "activity_remove", activity="habits"),
+        _fix(parsed, "activity_remove", activity="nope"),
+    ]
+    outcomes = _build(reworded, *fixes).design.corrections
+    assert [o.status for o in outcomes] == ["applied", "orphaned"]
+    assert "no table has key 'schedule-of-events-for-protocol-h2q-mc-lzzt-c'" in outcomes[0].detail
