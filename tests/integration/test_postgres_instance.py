@@ -11,6 +11,7 @@ import pytest
 
 from crfgen_core.examples import example_protocol_path
 from crfgen_core.quality.gates import GATES
+from crfgen_dagster.defs.jobs import PROTOCOL_ASSETS
 from crfgen_dagster.local_run import materialize_protocol
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,5 +48,5 @@ def test_graph_on_postgres_writes_materializations_to_the_event_log(
     connection.close()
     materialized = {asset_key for asset_key, partition in rows if partition == key}
     assert '["crf_package"]' in materialized and '["crf_design"]' in materialized
-    assert len(materialized) == 8
+    assert materialized == {f'["{asset}"]' for asset in PROTOCOL_ASSETS}
     assert checks is not None and checks[0] == len(GATES)
