@@ -25,5 +25,12 @@ def review_corrections(parsed_protocol: ParsedProtocol, settings: CRFGenSettings
             "corrections": len(corrections.corrections),
             "content_hash": corrections.content_hash(),
             "source": dg.MetadataValue.path(str(study_corrections_path(settings.data_path, study))),
+            "list": dg.MetadataValue.md(
+                "\n".join(
+                    f"- {c.kind} `{c.target_key()}` by {c.author}: {c.reason}"
+                    for c in corrections.corrections
+                )
+                or "none recorded"
+            ),
         },
     )
