@@ -1,5 +1,6 @@
 """`crf-gen audit DIR [--protocol FILE] [--ledger FILE]`: verify a published package's hashes, its
-manifest against the publication ledger, and print its provenance.
+manifest against the publication ledger, and print its provenance. `crf-gen audit DIR --item OID` prints
+one item's lineage to the protocol page instead (exit 2 for an unknown OID).
 
 Exit 0 verified and anchored, 1 a problem, 2 no readable manifest, 3 files match but the manifest is
 not anchored (no publication record).
@@ -29,10 +30,31 @@ def register(commands: Any) -> None:
         help="publication ledger holding the manifest's sha256 (default: <data>/ledger/publications.jsonl "
         "for a package under <data>/outbox/<study>/<version>)",
     )
+    parser.add_argument(
+        "--item",
+        metavar="OID",
+        help="print one item's lineage instead: form, SoA row, schedule page(s) and cell(s), concept, CT, "
+        "run",
+    )
     parser.set_defaults(handler=run)
 
 
+def _item_lineage(directory: Path, oid: str) -> int:
+    from crfgen_core.publication.audit import ManifestUnreadableError
+    from crfgen_core.publication.item_lineage import UnknownItemError, item_lineage
+
+    try:
+        lines = item_lineage(directory, oid)
+    except (ManifestUnreadableError, UnknownItemError) as exc:
+        print(f"crf-gen audit --item: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.item:
+        return _item_lineage(args.directory, args.item)
     # Imported here, not at module level: every `crf-gen` start would otherwise pay for it.
     from crfgen_core.publication.audit import ManifestUnreadableError, audit_package
 

@@ -29,10 +29,13 @@ class _Item:
     number: str
     parts: list[str]
     page: int | None
+    paragraph: int | None = None
 
     def criterion(self) -> Criterion:
         text = " ".join(" ".join(self.parts).split())
-        return Criterion(number=self.number, text=text[:DEFAULT_MAX_ITEM_CHARS], page=self.page)
+        return Criterion(
+            number=self.number, text=text[:DEFAULT_MAX_ITEM_CHARS], page=self.page, paragraph=self.paragraph
+        )
 
 
 def extract_eligibility(lines: list[TextLine]) -> Eligibility:
@@ -90,7 +93,7 @@ def _docx_items(section: list[TextLine]) -> list[Criterion]:
             continue  # an unnumbered sub-heading such as "Medical conditions"
         if line.label and line.level == top and (line.label != "•" or numbered is labelled):
             number = re.sub(r"[^\w]", "", line.label) or str(len(items) + 1)
-            items.append(_Item(number=number, parts=[line.text], page=line.page))
+            items.append(_Item(number=number, parts=[line.text], page=line.page, paragraph=line.paragraph))
         elif items:
             items[-1].parts.append(f"{line.label} {line.text}" if line.label else line.text)
     return [item.criterion() for item in items]
@@ -123,7 +126,7 @@ def _text_items(section: list[TextLine]) -> list[Criterion]:
         expected = int(re.sub(r"\D", "", items[-1].number) or 0) + 1 if items else None
         if found and (expected is None or found[2] == expected):
             style = found[0]
-            items.append(_Item(number=found[1], parts=[found[3]], page=line.page))
+            items.append(_Item(number=found[1], parts=[found[3]], page=line.page, paragraph=line.paragraph))
         elif items:
             following = section[index + 1].text.strip() if index + 1 < len(section) else ""
             next_item = _match_item(following, style)
@@ -147,7 +150,9 @@ def _bullet_items(section: list[TextLine]) -> list[Criterion]:
             continue
         match = _BULLET.match(text)
         if match:
-            items.append(_Item(number=str(len(items) + 1), parts=[match.group(1)], page=line.page))
+            items.append(
+                _Item(str(len(items) + 1), [match.group(1)], page=line.page, paragraph=line.paragraph)
+            )
         elif items:
             items[-1].parts.append(text)
     return [item.criterion() for item in items]

@@ -23,6 +23,7 @@ class TextLine:
     label: str | None = None
     level: int | None = None
     heading: bool = False
+    paragraph: int | None = None  # DOCX: 1-based body paragraph, where a reader finds it without pages
 
 
 def edge_key(line: str) -> str:
@@ -69,7 +70,7 @@ def pdf_lines(pages: list[str]) -> list[TextLine]:
 def docx_lines(content: DocxContent) -> list[TextLine]:
     """Given DOCX content, return one line per non-empty paragraph with its rebuilt list label."""
     out: list[TextLine] = []
-    for paragraph in content.paragraphs:
+    for number, paragraph in enumerate(content.paragraphs, 1):
         label = paragraph.list_label
         if not paragraph.text:
             continue
@@ -79,6 +80,7 @@ def docx_lines(content: DocxContent) -> list[TextLine]:
                 label=label.label if label else None,
                 level=label.level if label else None,
                 heading=paragraph.heading_level is not None,
+                paragraph=number,
             )
         )
     return out

@@ -18,6 +18,7 @@ from crfgen_core.mapping.oids import form_oid, slug, study_oid
 from crfgen_core.mapping.protocol_content import protocol_content, setup_named
 from crfgen_core.mapping.rule_set import MAPPED_THRESHOLD, RULE_SET_VERSION, FormSpec, RuleSet, load_rule_set
 from crfgen_core.mapping.schedule_legend import CellMeaning, cell_meaning, legend_texts
+from crfgen_core.mapping.source_places import at_activity, at_panel, schedule_places
 from crfgen_core.mapping.study_arms import ScheduleScope, schedule_scopes
 from crfgen_core.mapping.study_events import EventTable
 from crfgen_core.mapping.unit_book import UnitBook
@@ -56,6 +57,12 @@ class _FormState:
     use_defaults: bool = False
     provenance: list[Provenance] = field(default_factory=list)
     panel_tests: list[str] | None = None
+    test_sources: dict[str, Provenance] = field(default_factory=dict)  # test as named -> where
+
+    def named(self, tests: list[str], provenance: Provenance) -> None:
+        """Record where tests were named (the first place wins: the row or list that asked first)."""
+        for test in tests:
+            self.test_sources.setdefault(test, provenance)
 
     def tests(self) -> list[str]:
         if self.panel_tests is not None:
@@ -100,18 +107,18 @@ class _Design:
         return self.forms[spec.key]
 
     def _provenance(self, schedule: Schedule, activity: Activity, concept: str | None) -> Provenance:
-        return Provenance(
+        base = Provenance(
             source="soa",
             schedule_id=schedule.id,
             activity_id=activity.id,
             activity_label=activity.label,
-            page=activity.page,
             row=activity.row,
             concept_id=concept,
             ct_package=self.ct.ref.package,
             ct_version=self.ct.ref.version,
             rule_set_version=self.rules.label,
         )
+        return at_activity(base, schedule, activity)
 
     def _conditional(self, schedule: Schedule, cell: ScheduleCell, meaning: CellMeaning) -> bool:
         """A cell is conditional when the legend says so, or when its code or a cited footnote is
@@ -176,14 +183,17 @@ class _Design:
         concept: str | None,
     ) -> None:
         row_forms = []
+        provenance = self._provenance(schedule, activity, concept)
         for spec, key in zip(specs, match.form_tests, strict=True):
             state = self._state(spec)
             state.explicit_tests.extend(t for t in match.form_tests[key] if t not in state.explicit_tests)
+            state.named(match.form_tests[key], provenance)
             if spec.test_codelist and spec.domain in PANEL_DOMAINS:  # "T3, FT4, and TSH": every test named
                 listed = self.builder.resolver.listed_codes(spec.domain, spec.test_codelist, activity.label)
                 state.explicit_tests.extend(t for t in listed if t not in state.explicit_tests)
+                state.named(listed, provenance)
             state.use_defaults = state.use_defaults or match.form_defaults.get(key, False)
-            state.provenance.append(self._provenance(schedule, activity, concept))
+            state.provenance.append(provenance)
             # "Analysis performed by LOCAL laboratory" above the row decides for its panels
             state.request.lab_setup = setup_named(activity.group) or state.request.lab_setup
             row_forms.append(form_oid(spec.key))
@@ -280,16 +290,17 @@ class _Design:
                 state.explicit_tests.extend(t for t in panel.tests if t not in state.explicit_tests)
             else:  # a laboratory table is the panel's full list
                 state.panel_tests = [*(state.panel_tests or []), *panel.tests]
-            state.provenance.append(
+            provenance = at_panel(
                 Provenance(
                     source="protocol_appendix",
-                    activity_label=panel.name,
-                    page=panel.page,
                     ct_package=self.ct.ref.package,
                     ct_version=self.ct.ref.version,
                     rule_set_version=self.rules.label,
-                )
+                ),
+                panel,
             )
+            state.named(panel.tests, provenance)
+            state.provenance.append(provenance)
 
     def add_content_forms(self) -> None:
         """Forms the protocol text switches on (visit date, consent, exposure, subject characteristics)."""
@@ -321,15 +332,18 @@ class _Design:
             # the criteria themselves come from the eligibility section, never from SoA concept hits
             state.request.tests = state.tests() if key != IE_FORM_KEY else []
             state.request.provenance = state.provenance[0] if state.provenance else None
+            state.request.test_provenance = state.test_sources
             instrument = self.instruments.index.instrument(key)
             built = (self.instruments if instrument else self.builder).build(state.request)
             if key == IE_FORM_KEY:
                 built.form.item_groups.extend(
                     eligibility_groups(self.parsed.eligibility, self.book, self.rules.label)
                 )
+            spec = state.request.spec
             base = Provenance(
                 source="standard_form",
-                concept_id=state.request.spec.concept_id or None,
+                standard=f"CDASH {spec.domain} form '{spec.name}' ({self.rules.label})",
+                concept_id=spec.concept_id or None,
                 ct_package=self.ct.ref.package,
                 ct_version=self.ct.ref.version,
                 rule_set_version=self.rules.label,
@@ -424,5 +438,6 @@ def design_crf(
         mappings=design.mappings,
         review=design.review,
         eligibility_criteria=[*parsed.eligibility.inclusion, *parsed.eligibility.exclusion],
+        schedule_places=schedule_places(parsed.schedules),
         extraction_warnings=parsed.warnings,
     )

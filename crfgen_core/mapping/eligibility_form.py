@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crfgen_core.mapping.codelist_book import CodelistBook
 from crfgen_core.mapping.oids import item_group_oid, item_oid
+from crfgen_core.mapping.source_places import at_criterion
 from crfgen_core.model.design import Item, ItemGroup, Provenance
 from crfgen_core.model.protocol import Criterion, Eligibility
 
@@ -32,9 +33,7 @@ def _criterion_items(
                 sdtm_annotation=f"IEORRES when IETESTCD = {code}, IECAT = {category} (if not {expected})",
                 test_code=code,
                 concept_id="C25532" if prefix == "INCL" else "C25370",
-                provenance=base.model_copy(
-                    update={"page": criterion.page, "activity_label": criterion.number}
-                ),
+                provenance=at_criterion(base, criterion),
             )
         )
     return items

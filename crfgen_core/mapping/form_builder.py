@@ -56,6 +56,8 @@ class FormRequest:
     tests: list[str] = field(default_factory=list)
     provenance: Provenance | None = None
     lab_setup: str | None = None  # "central"/"local" when the SoA section row says so
+    # test as named -> where the protocol named it (its SoA row or panel list), for that test's items
+    test_provenance: dict[str, Provenance] = field(default_factory=dict)
 
 
 @dataclass
@@ -97,17 +99,20 @@ class FormBuilder:
         self.resolver = TestResolver(book.ct, rules)
         self.tables = load_content_tables()
 
-    def _provenance(self, base: Provenance | None, concept_id: str | None) -> Provenance:
+    def _provenance(self, base: Provenance | None, concept_id: str | None, standard: str) -> Provenance:
+        """The item's provenance: where the protocol asked for it (`base`), else the standard it is from;
+        `standard` names the CDASH/COSMoS definition the item's wording comes from either way."""
         ct = self.book.ct.ref
         if base is None:
             return Provenance(
                 source="standard_form",
+                standard=standard,
                 concept_id=concept_id or None,
                 ct_package=ct.package,
                 ct_version=ct.version,
                 rule_set_version=self.rules.label,
             )
-        return base.model_copy(update={"concept_id": concept_id or base.concept_id})
+        return base.model_copy(update={"concept_id": concept_id or base.concept_id, "standard": standard})
 
     def _cosmos_item(
         self, spec: FormSpec, source: CRFSpecItem, base: Provenance | None, test_code: str | None = None
@@ -143,7 +148,11 @@ class FormBuilder:
             sdtm_annotation=sdtm_name(source.sdtm_annotation) or None,
             test_code=test_code,
             concept_id=source.bc_id or None,
-            provenance=self._provenance(base, source.bc_id),
+            provenance=self._provenance(
+                base,
+                source.bc_id,
+                f"COSMoS CRF specialization {source.crf_group_id} ({self.standards.package_date})",
+            ),
         )
 
     def _template_item(
@@ -183,7 +192,11 @@ class FormBuilder:
             test_code=test_code,
             unit_oids=unit_oids,
             concept_id=concept_id,
-            provenance=self._provenance(base, concept_id or spec.concept_id),
+            provenance=self._provenance(
+                base,
+                concept_id or spec.concept_id,
+                f"CDASH {spec.domain} template {row.template} ({self.rules.label})",
+            ),
         )
 
     def test_term(self, codelist: str, test: str) -> Term | None:
@@ -452,6 +465,7 @@ class FormBuilder:
         groups: list[ItemGroup] = []
         made: set[str] = set()
         for test in request.tests:
+            named = request.test_provenance.get(test, base)
             resolved = (
                 self.resolver.resolve(spec.domain, spec.test_codelist, test) if spec.test_codelist else None
             )
@@ -460,7 +474,7 @@ class FormBuilder:
                 if key in made:
                     continue
                 made.add(key)
-                group = self._free_test_group(spec, test, base)
+                group = self._free_test_group(spec, test, named)
                 notes.append(f"{spec.name}: {group.items[0].needs_review if group.items else test}")
                 groups.append(group)
                 continue
@@ -468,7 +482,7 @@ class FormBuilder:
                 if term.submission_value in made:
                     continue
                 made.add(term.submission_value)
-                groups.append(self._test_group(spec, term, header_vars, base))
+                groups.append(self._test_group(spec, term, header_vars, named))
         return groups
 
     def _central_tests(self, request: FormRequest) -> list[tuple[str, ResolvedTest]] | None:

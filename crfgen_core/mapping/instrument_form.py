@@ -131,6 +131,8 @@ class InstrumentForms:
             notes.append(f"{instrument.display_name}: {review}")
         provenance = (base or Provenance(source="standard_form")).model_copy(
             update={
+                "standard": f"CDISC QRS {instrument.short_name} ({domain}TESTCD in CT "
+                f"{self.book.ct.ref.version})",
                 "concept_id": test.nci_code,
                 "ct_package": self.book.ct.ref.package,
                 "ct_version": self.book.ct.ref.version,

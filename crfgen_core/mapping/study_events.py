@@ -10,6 +10,7 @@ from itertools import pairwise
 from crfgen_core.mapping.oids import event_oid
 from crfgen_core.mapping.schedule_legend import abbreviations, legend_texts
 from crfgen_core.mapping.schedule_terms import ScheduleTerms, schedule_terms
+from crfgen_core.mapping.source_places import at_visit
 from crfgen_core.mapping.study_arms import ScheduleScope
 from crfgen_core.mapping.visit_reading import is_window, read_visit
 from crfgen_core.model.design import Arm, Provenance, StudyEvent
@@ -71,12 +72,12 @@ class EventTable:
             arms = scope.for_visit(visit.id)
             previous = self._arms.get(oid, set())
             self._arms[oid] = None if previous is None or not arms else previous | set(arms)
-            provenance = Provenance(
-                source="soa",
-                schedule_id=schedule.id,
-                visit_id=visit.id,
-                page=schedule.pages[0] if schedule.pages else None,
-                rule_set_version=self.rule_set,
+            provenance = at_visit(
+                Provenance(
+                    source="soa", schedule_id=schedule.id, visit_id=visit.id, rule_set_version=self.rule_set
+                ),
+                schedule,
+                visit,
             )
             cited = [texts[m] for m in visit.footnotes if m in texts]
             reading = read_visit(visit, shared, self.terms, cited, expansions)
@@ -153,7 +154,14 @@ class EventTable:
                 order=len(self.events) + 1,
                 type="Common",
                 repeating=True,
-                provenance=[Provenance(source="standard_form", rule_set_version=self.rule_set)],
+                # no SoA column holds log forms: CDASH collects AE, CM... whenever they occur
+                provenance=[
+                    Provenance(
+                        source="standard_form",
+                        standard="CDASH log forms, collected outside visits",
+                        rule_set_version=self.rule_set,
+                    )
+                ],
             )
         return self.events[oid]
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, JsonValue
 
 from crfgen_core.model.base import Contract
+from crfgen_core.model.lineage import SchedulePlace, SourceCell, TextSpan
 from crfgen_core.model.protocol import Criterion, ExtractionWarning, StudyMetadata
 from crfgen_core.model.terminology import CTVersionRef
 
@@ -16,7 +17,13 @@ ProvenanceSource = Literal["soa", "eligibility", "standard_form", "protocol_appe
 
 
 class Provenance(Contract):
-    """Where an event, form or item came from: protocol location, concept and CT version."""
+    """Where an event, form or item came from: protocol location, concept and CT version.
+
+    A record the protocol made names its place: `pages` (PDF; `page` is the first, kept for readers of
+    older designs) or `locator` (DOCX, which has no pages), and the table `cells` or text `span` it was
+    read from. A record no protocol text made (source standard_form) names the `standard` it was taken
+    from instead.
+    """
 
     source: ProvenanceSource
     schedule_id: str | None = None
@@ -24,7 +31,14 @@ class Provenance(Contract):
     activity_label: str | None = None
     visit_id: str | None = None
     page: int | None = None
+    pages: list[int] = Field(default_factory=list)
+    locator: str | None = Field(default=None, description="DOCX place: 'table 7', 'paragraph 120'")
     row: int | None = None
+    cells: list[SourceCell] = Field(default_factory=list)
+    span: TextSpan | None = None
+    standard: str | None = Field(
+        default=None, description="the CDASH/COSMoS definition it follows, e.g. 'COSMoS CRF group CM'"
+    )
     concept_id: str | None = None
     ct_package: str | None = None
     ct_version: str | None = None
@@ -231,6 +245,9 @@ class CRFDesign(Contract):
     mappings: list[MappingRow] = Field(default_factory=list)
     review: list[ReviewEntry] = Field(default_factory=list)
     eligibility_criteria: list[Criterion] = Field(default_factory=list)
+    schedule_places: list[SchedulePlace] = Field(
+        default_factory=list, description="schedule-to-page map: where each SoA table, row, column was read"
+    )
     extraction_warnings: list[ExtractionWarning] = Field(
         default_factory=list, description="what reading the protocol warned about, for the review report"
     )

@@ -52,6 +52,7 @@ class Visit(Contract):
     day: str | None = None
     window: str | None = None
     footnotes: list[str] = Field(default_factory=list)
+    pages: list[int] = Field(default_factory=list, description="1-based PDF pages its header was read on")
 
 
 class Activity(Contract):
@@ -61,7 +62,9 @@ class Activity(Contract):
     label: str
     group: str | None = None
     footnotes: list[str] = Field(default_factory=list)
-    page: int | None = None
+    page: int | None = Field(default=None, description="1-based PDF page of its first part")
+    pages: list[int] = Field(default_factory=list, description="every PDF page the row was read on")
+    table: str | None = Field(default=None, description="where in a document without pages, e.g. 'table 7'")
     row: int | None = Field(default=None, description="0-based row index in the rebuilt table")
 
 
@@ -72,6 +75,7 @@ class ScheduleCell(Contract):
     visit: str
     text: str
     footnotes: list[str] = Field(default_factory=list)
+    page: int | None = Field(default=None, description="1-based PDF page the cell was read on")
 
 
 class Schedule(Contract):
@@ -80,6 +84,9 @@ class Schedule(Contract):
     id: str
     title: str
     pages: list[int] = Field(default_factory=list, description="1-based PDF pages; empty for DOCX")
+    tables: list[str] = Field(
+        default_factory=list, description="DOCX: the Word tables it was read from ('table 7', body order)"
+    )
     visits: list[Visit] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     cells: list[ScheduleCell] = Field(default_factory=list)
@@ -95,6 +102,7 @@ class Criterion(Contract):
     number: str
     text: str
     page: int | None = None
+    paragraph: int | None = Field(default=None, description="DOCX: 1-based body paragraph it starts in")
 
 
 class Eligibility(Contract):

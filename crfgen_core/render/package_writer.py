@@ -16,6 +16,7 @@ from crfgen_core.render.crf_layout import CRFLayout, build_layout
 from crfgen_core.render.odm_1_3_2 import write_odm
 from crfgen_core.render.redcap_dictionary import write_redcap_dictionary
 from crfgen_core.render.redcap_project import write_redcap_project
+from crfgen_core.render.soa_pages import SOA_PAGES_FILE, write_soa_pages
 from crfgen_core.render.study_identity import study_identity
 from crfgen_core.review.corrections import CorrectionSet
 from crfgen_core.xml_safety import xml_safe
@@ -154,6 +155,7 @@ def _supporting(design: CRFDesign, layout: CRFLayout, out_dir: Path) -> list[Pat
         write_mapping_csv(design, out_dir / "mapping.csv"),
         write_review(design, out_dir / "review.md"),
         *write_corrections(design, out_dir / CORRECTIONS_FILE_NAME),
+        write_soa_pages(design, out_dir / SOA_PAGES_FILE),
     ]
 
 

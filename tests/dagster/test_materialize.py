@@ -27,6 +27,7 @@ EXPECTED_FILES = {
     "redcap_repeating_instruments.csv",
     "mapping.csv",
     "review.md",
+    "soa_pages.json",
     "crf_design.json",
     "manifest.json",
 }

@@ -41,7 +41,8 @@ def docx_soa_grids(content: DocxContent) -> SoaReading:
         markers = {m for row in rows for cell in row for m in cell.markers}
         legend = read_legend(_legend_lines(content, position), markers, grid_codes(rows))
         reading.grids.append(SoaGrid(rows=rows, title=title, continued=continued,
-                                     footnotes=legend.footnotes, legend=legend.codes))
+                                     footnotes=legend.footnotes, legend=legend.codes,
+                                     table=f"table {block.index}"))
     if not reading.grids or not any(_has_tick(grid) for grid in reading.grids):
         pictured = _picture_grids(content)
         reading.grids.extend(pictured.grids)

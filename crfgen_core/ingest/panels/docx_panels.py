@@ -54,10 +54,11 @@ def _table_panels(table: DocxTable) -> list[Panel]:
                 columns[cell.first_col][1].append(cell.text)
     if len({h.kind for h, _ in opened} - NON_LAB_KINDS) < MIN_LAB_KINDS:
         return []
-    return [panel for panel in (_panel(h, texts) for h, texts in opened) if panel is not None]
+    found = (_panel(h, texts, table.index) for h, texts in opened)
+    return [panel for panel in found if panel is not None]
 
 
-def _panel(heading: Heading, texts: list[str]) -> Panel | None:
+def _panel(heading: Heading, texts: list[str], table_index: int) -> Panel | None:
     names: list[str] = []
     for text in texts:
         first = text.split(". ")[0]  # what follows a sentence end in a cell is prose
@@ -68,4 +69,5 @@ def _panel(heading: Heading, texts: list[str]) -> Panel | None:
     tests = clean_tests(names)
     if not tests:
         return None
-    return Panel(name=heading.name, tests=tests, source="laboratory table")
+    # no pages in DOCX: the body-order table number is where a reviewer finds it
+    return Panel(name=heading.name, tests=tests, source=f"laboratory table (table {table_index})")

@@ -28,7 +28,8 @@ class SoaGrid:
     caption marks a continuation, `footnotes` maps markers to the legend texts found under the table,
     `legend` maps cell codes to their meaning ("P" -> "practice, not collected"), `ocr` says the cells
     were read from pixels, `heading` is the line of text just above an uncaptioned table (a sub-heading
-    naming a phase, or a stray line: a hint, never a title on its own).
+    naming a phase, or a stray line: a hint, never a title on its own), `table` where a document without
+    pages holds it ('table 7': Word tables counted in body order).
     """
 
     rows: list[list[GridCell]]
@@ -39,6 +40,7 @@ class SoaGrid:
     legend: dict[str, str] = field(default_factory=dict)
     ocr: bool = False
     heading: str | None = None
+    table: str | None = None
 
 
 @dataclass

@@ -51,7 +51,7 @@ def _to_schedule(draft: ScheduleDraft, schedule_id: str) -> Schedule:
     visits = [
         Visit(id=f"V{i + 1}", label=_visit_label(v.names or v.headers) or f"Column {i + 1}",
               headers=v.names or v.headers,
-              footnotes=list(v.markers))
+              footnotes=list(v.markers), pages=sorted(v.pages))
         for i, v in enumerate(draft.visits)
     ]
     activities: list[Activity] = []
@@ -64,15 +64,18 @@ def _to_schedule(draft: ScheduleDraft, schedule_id: str) -> Schedule:
         activity = Activity(
             id=f"A{len(activities) + 1}", label=draft_activity.label,
             group=draft_activity.outer_label or group, footnotes=list(draft_activity.markers), row=row_index,
+            page=draft_activity.pages[0] if draft_activity.pages else None, pages=draft_activity.pages,
+            table=draft_activity.tables[0] if draft_activity.tables else None,
         )
         activities.append(activity)
         for visit_index, value in sorted(draft_activity.values.items()):
             cells.append(ScheduleCell(activity=activity.id, visit=visits[visit_index].id, text=value.text,
-                                      footnotes=list(value.markers)))
+                                      footnotes=list(value.markers),
+                                      page=draft_activity.value_pages.get(visit_index)))
     return Schedule(
         id=schedule_id, title=draft.title or DEFAULT_TITLE, pages=draft.pages, visits=visits,
         activities=activities, cells=cells,
         footnotes=[Footnote(marker=m, text=t) for m, t in draft.footnotes.items()],
         legend=[Footnote(marker=code, text=meaning) for code, meaning in draft.legend.items()],
-        ocr_pages=draft.ocr_pages,
+        ocr_pages=draft.ocr_pages, tables=draft.tables,
     )

@@ -34,6 +34,10 @@ class DraftActivity:
     outer_label: str
     values: dict[int, GridCell] = field(default_factory=dict)  # visit index -> cell
     activity: bool = False  # an activity even without marks (never a section row)
+    # where it was read (lineage to the page): PDF pages or Word tables of its parts, each cell's page
+    pages: list[int] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    value_pages: dict[int, int] = field(default_factory=dict)  # visit index -> page
 
 
 @dataclass
@@ -43,6 +47,7 @@ class DraftVisit:
     names: list[str] = field(default_factory=list)  # with header row names kept ("Week 2"): the output
     # per header row, how often OCR read each (header, name) on the pages that repeat the header
     readings: list[Counter[tuple[str, str]]] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # pages the column runs over
 
 
 @dataclass
@@ -56,6 +61,7 @@ class ScheduleDraft:
     footnotes: dict[str, str] = field(default_factory=dict)
     legend: dict[str, str] = field(default_factory=dict)
     ocr_pages: list[int] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # Word tables it was read from
     segment: list[int] = field(default_factory=list)
     # grid column -> visit index of the last part, and that grid's width: a part without header rows
     # drawn on the same grid continues these columns
@@ -100,6 +106,7 @@ def stitch(tables: list[LaidOutTable]) -> list[ScheduleDraft]:
             _append_columns(current, table)
         if table.grid.page is not None and table.grid.page not in current.pages:
             current.pages.append(table.grid.page)
+        _note_place(current, table)
         if table.grid.ocr and table.grid.page is not None and table.grid.page not in current.ocr_pages:
             current.ocr_pages.append(table.grid.page)
         for marker, text in table.grid.footnotes.items():
@@ -276,10 +283,34 @@ def _append_rows(draft: ScheduleDraft, table: LaidOutTable, columns: list[int]) 
         draft.part_starts.append(len(draft.activities))
     for row in table.rows:
         activity = DraftActivity(row.label, row.label_markers, row.outer_label, activity=row.activity)
+        _note_row(activity, table)
         for index, value in zip(columns, row.values, strict=False):
             if value.text:
                 activity.values[index] = value
+                _note_cell(activity, index, table)
         draft.activities.append(activity)
+
+
+def _note_place(draft: ScheduleDraft, table: LaidOutTable) -> None:
+    """Record where the part just appended was read: its Word table, and its page on each visit column."""
+    if table.grid.table is not None and table.grid.table not in draft.tables:
+        draft.tables.append(table.grid.table)
+    page = table.grid.page
+    for index in draft.segment:
+        if page is not None and page not in draft.visits[index].pages:
+            draft.visits[index].pages.append(page)
+
+
+def _note_row(activity: DraftActivity, table: LaidOutTable) -> None:
+    if table.grid.page is not None and table.grid.page not in activity.pages:
+        activity.pages.append(table.grid.page)
+    if table.grid.table is not None and table.grid.table not in activity.tables:
+        activity.tables.append(table.grid.table)
+
+
+def _note_cell(activity: DraftActivity, index: int, table: LaidOutTable) -> None:
+    if table.grid.page is not None:
+        activity.value_pages[index] = table.grid.page
 
 
 def _take_better_reading(visit: DraftVisit, table: LaidOutTable, column: int) -> None:
@@ -363,6 +394,8 @@ def _append_columns(draft: ScheduleDraft, table: LaidOutTable) -> None:
         used.add(match)
         if row is table.rows[0] and table.has_header:
             draft.part_starts.append(match)
+        _note_row(draft.activities[match], table)
         for index, value in zip(draft.segment, row.values, strict=False):
             if value.text:
                 draft.activities[match].values[index] = value
+                _note_cell(draft.activities[match], index, table)

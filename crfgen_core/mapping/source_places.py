@@ -1,0 +1,134 @@
+"""Where in the protocol each design record was read: provenance places for SoA rows, visit columns,
+criteria and panel lists, and the schedule-to-page map (the package's soa_pages.json)."""
+
+from __future__ import annotations
+
+from crfgen_core.model.design import Provenance
+from crfgen_core.model.lineage import (
+    ScheduleCellPlace,
+    ScheduleColumnPlace,
+    SchedulePlace,
+    ScheduleRowPlace,
+    SourceCell,
+    TextSpan,
+)
+from crfgen_core.model.protocol import Activity, Criterion, Panel, Schedule, Visit
+
+SPAN_CHARS = 160  # a quoted span is enough to find the passage, not a copy of it
+
+
+def _quote(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SPAN_CHARS else flat[: SPAN_CHARS - 1] + "…"
+
+
+def column_name(visit: Visit) -> str:
+    """A visit column as a reader finds it: its header cells top to bottom ('Treatment Cycles / 2'), since
+    the label alone may be a spanning period cell several columns share."""
+    headers = [" ".join(h.split()) for h in visit.headers if h.strip()]
+    return " / ".join(dict.fromkeys(headers)) or visit.label
+
+
+def at_activity(base: Provenance, schedule: Schedule, activity: Activity) -> Provenance:
+    """Given provenance, return it placed at an SoA activity row: its pages (or Word table), label cell."""
+    pages = activity.pages or ([activity.page] if activity.page else [])
+    return base.model_copy(update={
+        "page": pages[0] if pages else None,
+        "pages": pages,
+        "locator": activity.table,
+        "cells": [
+            SourceCell(
+                schedule_id=schedule.id,
+                activity_label=activity.label,
+                page=pages[0] if pages else None,
+                table=activity.table,
+            )
+        ],
+    })
+
+
+def at_visit(base: Provenance, schedule: Schedule, visit: Visit) -> Provenance:
+    """Given provenance, return it placed at an SoA visit column: the pages it runs over, header cell."""
+    pages = visit.pages or schedule.pages
+    table = schedule.tables[0] if schedule.tables else None
+    return base.model_copy(update={
+        "page": pages[0] if pages else None,
+        "pages": pages,
+        "locator": table,
+        "cells": [
+            SourceCell(
+                schedule_id=schedule.id,
+                visit_label=column_name(visit),
+                page=pages[0] if pages else None,
+                table=table,
+            )
+        ],
+    })
+
+
+def at_criterion(base: Provenance, criterion: Criterion) -> Provenance:
+    """Given provenance, return it placed at an eligibility criterion: its page (or DOCX paragraph), text."""
+    return base.model_copy(update={
+        "activity_label": criterion.number,
+        "page": criterion.page,
+        "pages": [criterion.page] if criterion.page else [],
+        "locator": f"paragraph {criterion.paragraph}" if criterion.paragraph else None,
+        "span": TextSpan(text=_quote(criterion.text), page=criterion.page, paragraph=criterion.paragraph),
+    })
+
+
+def at_panel(base: Provenance, panel: Panel) -> Provenance:
+    """Given provenance, return it placed at a protocol panel list: its page (or Word table), the list."""
+    listed = _quote(f"{panel.name}: {', '.join(panel.tests)}")
+    located = panel.page is None and panel.source and "table " in panel.source
+    return base.model_copy(
+        update={
+            "source": "protocol_appendix",
+            "activity_label": panel.name,
+            "page": panel.page,
+            "pages": [panel.page] if panel.page else [],
+            "locator": panel.source if located else None,
+            "span": TextSpan(text=listed, page=panel.page),
+        }
+    )
+
+
+def schedule_places(schedules: list[Schedule]) -> list[SchedulePlace]:
+    """Given the parsed schedules, return the schedule-to-page map: where each table, row and column was
+    read, and each marked cell's page."""
+    places = []
+    for schedule in schedules:
+        labels = {visit.id: column_name(visit) for visit in schedule.visits}
+        cells: dict[str, list[ScheduleCellPlace]] = {}
+        for cell in schedule.cells:
+            cells.setdefault(cell.activity, []).append(
+                ScheduleCellPlace(
+                    visit_id=cell.visit, visit_label=labels.get(cell.visit, cell.visit), text=cell.text,
+                    page=cell.page,
+                )
+            )
+        places.append(
+            SchedulePlace(
+                schedule_id=schedule.id,
+                title=schedule.title,
+                pages=schedule.pages,
+                tables=schedule.tables,
+                ocr_pages=schedule.ocr_pages,
+                columns=[
+                    ScheduleColumnPlace(visit_id=v.id, label=column_name(v), headers=v.headers, pages=v.pages)
+                    for v in schedule.visits
+                ],
+                rows=[
+                    ScheduleRowPlace(
+                        activity_id=a.id,
+                        label=a.label,
+                        row=a.row,
+                        pages=a.pages or ([a.page] if a.page else []),
+                        table=a.table,
+                        cells=cells.get(a.id, []),
+                    )
+                    for a in schedule.activities
+                ],
+            )
+        )
+    return places
