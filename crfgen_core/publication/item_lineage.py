@@ -83,17 +83,24 @@ def _soa_lines(design: CRFDesign, provenance: Provenance) -> list[str]:
     return lines
 
 
-def _source_lines(design: CRFDesign, provenance: Provenance | None) -> list[str]:
+def _also(form: Form, provenance: Provenance) -> list[str]:
+    """The form's other SoA rows (other schedules, other activities): the item is asked there too."""
+    own = (provenance.schedule_id, provenance.activity_id)
+    others = [p for p in form.provenance if p.source == "soa" and (p.schedule_id, p.activity_id) != own]
+    return [f"also       {p.schedule_id} '{p.activity_label}'  {_where(p.pages, p.locator)}" for p in others]
+
+
+def _source_lines(design: CRFDesign, form: Form, provenance: Provenance | None) -> list[str]:
     if provenance is None:
         return ["source     NONE: the item records no provenance"]
     lines = [f"source     {provenance.source}"]
     if provenance.source == "soa":
-        lines += _soa_lines(design, provenance)
+        lines += _soa_lines(design, provenance) + _also(form, provenance)
     elif provenance.span is not None:
         span = provenance.span
         place = _where(provenance.pages, provenance.locator)
-        label = f" {provenance.activity_label}" if provenance.activity_label else ""
-        lines.append(f"text{label:7}'{span.text}'  {place}")
+        label = f"{provenance.activity_label}: " if provenance.activity_label else ""
+        lines.append(f"text       {label}'{span.text}'  {place}")
     if provenance.standard:
         lines.append(f"standard   {provenance.standard}")
     if provenance.source == "standard_form" and not provenance.standard:
@@ -138,7 +145,7 @@ def item_lineage(directory: Path, oid: str) -> list[str]:
         f"item       {item.oid} {item.name}  '{item.question}'{annotation}",
         f"group      {group.oid} '{group.name}'",
         f"form       {form.oid} '{form.name}'",
-        *_source_lines(design, item.provenance),
+        *_source_lines(design, form, item.provenance),
         *_term_lines(design, item),
         f"run        dagster run {manifest.dagster_run_id or '- (generated without Dagster)'}",
         f"manifest   sha256 {manifest_sha256(directory / MANIFEST_NAME)}",

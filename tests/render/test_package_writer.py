@@ -28,6 +28,7 @@ PACKAGE_FILES = [
     "redcap_repeating_instruments.csv",
     "mapping.csv",
     "review.md",
+    "soa_pages.json",
 ]
 
 

@@ -63,7 +63,8 @@ def read_image_grids(pictures: list[Picture], where: str, title: str | None = No
         for grid in found:
             if grid.title is None:
                 grid = replace(grid, title=title, continued=bool(grids))
-            grids.append(grid)
+            # no pages: the picture is where a reviewer finds the table
+            grids.append(replace(grid, table=f"picture {number} in {where}"))
     warnings = [ExtractionWarning(code="SOA_OCR_PICTURE_SKIPPED", message=f"{where}: {problem}")
                 for problem in problems]
     if not grids:

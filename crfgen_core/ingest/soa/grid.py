@@ -29,7 +29,8 @@ class SoaGrid:
     `legend` maps cell codes to their meaning ("P" -> "practice, not collected"), `ocr` says the cells
     were read from pixels, `heading` is the line of text just above an uncaptioned table (a sub-heading
     naming a phase, or a stray line: a hint, never a title on its own), `table` where a document without
-    pages holds it ('table 7': Word tables counted in body order).
+    pages holds it ('table 7': Word tables counted in body order; a picture read by OCR: 'picture 2 in
+    the section ...').
     """
 
     rows: list[list[GridCell]]
