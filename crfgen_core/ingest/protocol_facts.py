@@ -25,6 +25,7 @@ from crfgen_core.model.protocol import (
 
 MAX_MENTIONS_PER_KEY = 3  # evidence enough for a reviewer; the count decides nothing beyond that
 MAX_TEXT = 300
+TOC_LEADER = re.compile(r"\.{5,}")  # a table-of-contents line's dot leader
 MAX_BLOCK_SENTENCES = 6  # a measurement procedure is described in a few consecutive sentences
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'(\[•●A-Z0-9])")
 # a waiting time: "for at least 5 minutes", "after approximately 1 and 3 minutes", "a 5-minute rest";
@@ -63,6 +64,7 @@ class _Vocabulary:
 class _Sentence:
     text: str
     page: int | None
+    paragraph: int | None = None  # DOCX
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -106,7 +108,7 @@ def sentences(lines: list[TextLine]) -> list[_Sentence]:
         joined = buffer[:-1] + text if buffer.endswith("-") and text[:1].islower() else f"{buffer} {text}"
         buffer = joined.strip()
         if line.page is None or line.heading:  # DOCX: one paragraph is a unit
-            out.extend(_split(buffer, page))
+            out.extend(_split(buffer, page, line.paragraph))
             buffer = ""
             continue
         parts = _SENTENCE_END.split(buffer)
@@ -120,27 +122,32 @@ def sentences(lines: list[TextLine]) -> list[_Sentence]:
     return out
 
 
-def _split(text: str, page: int | None) -> list[_Sentence]:
-    return [_Sentence(part, page) for part in _SENTENCE_END.split(text) if part.strip()]
+def _split(text: str, page: int | None, paragraph: int | None = None) -> list[_Sentence]:
+    return [_Sentence(part, page, paragraph) for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 def _mentions(found: list[_Sentence]) -> list[Mention]:
     vocabulary = _vocabulary()
-    mentions: list[Mention] = []
-    counts: dict[tuple[str, str], int] = {}
-    for sentence in found:
+    hits: dict[tuple[str, str], list[tuple[int, Mention]]] = {}
+    for position, sentence in enumerate(found):
         for rule in vocabulary.mentions:
             if not rule.pattern.search(sentence.text):
                 continue
             if rule.context is not None and not rule.context.search(sentence.text):
                 continue
-            key = (rule.kind, rule.key)
-            counts[key] = counts.get(key, 0) + 1
-            if counts[key] <= MAX_MENTIONS_PER_KEY:
-                mentions.append(
-                    Mention(kind=rule.kind, key=rule.key, text=sentence.text[:MAX_TEXT], page=sentence.page)
-                )
-    return mentions
+            mention = Mention(
+                kind=rule.kind,
+                key=rule.key,
+                text=sentence.text[:MAX_TEXT],
+                page=sentence.page,
+                paragraph=sentence.paragraph,
+            )
+            hits.setdefault((rule.kind, rule.key), []).append((position, mention))
+    kept: list[tuple[int, Mention]] = []
+    for listed in hits.values():
+        # the evidence kept is what a reviewer can check: body sentences before contents lines
+        kept += sorted(listed, key=lambda hit: bool(TOC_LEADER.search(hit[1].text)))[:MAX_MENTIONS_PER_KEY]
+    return [mention for _, mention in sorted(kept, key=lambda hit: hit[0])]
 
 
 def _positions(text: str) -> list[tuple[int, int, str, str]]:

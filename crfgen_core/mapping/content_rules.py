@@ -58,6 +58,7 @@ class ContentRule:
     drop_items: frozenset[str]
     position: str  # "", "first", "replace", "after:<ITEM>"
     placement: str  # "", "first_visit", "every_visit", "log"
+    source: str = ""  # the standard that asks for it (CDASHIG SV: ...), for provenance
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def load_content_tables() -> ContentTables:
                 frozenset(_split(row["drop_items"])),
                 row["position"],
                 row["placement"],
+                row["source"],
             )
         )
     return ContentTables(

@@ -18,7 +18,7 @@ from crfgen_core.mapping.oids import form_oid, slug, study_oid
 from crfgen_core.mapping.protocol_content import protocol_content, setup_named
 from crfgen_core.mapping.rule_set import MAPPED_THRESHOLD, RULE_SET_VERSION, FormSpec, RuleSet, load_rule_set
 from crfgen_core.mapping.schedule_legend import CellMeaning, cell_meaning, legend_texts
-from crfgen_core.mapping.source_places import at_activity, at_panel, schedule_places
+from crfgen_core.mapping.source_places import at_activity, at_mention, at_panel, schedule_places
 from crfgen_core.mapping.study_arms import ScheduleScope, schedule_scopes
 from crfgen_core.mapping.study_events import EventTable
 from crfgen_core.mapping.unit_book import UnitBook
@@ -311,6 +311,30 @@ class _Design:
                     keys = self.content.facts.keys("subject_characteristic")
                     state.explicit_tests.extend(k for k in keys if k not in state.explicit_tests)
 
+    def text_provenance(self, key: str) -> list[Provenance]:
+        """Where the body text asked for a form no SoA row scheduled: the statements that fired its content
+        rule (a study drug named for EX); empty for a rule every protocol fires."""
+        rule = next((r for r in self.content.rules if r.placement and r.form_key == key), None)
+        if rule is None or rule.trigger_kind == "always":
+            return []
+        base = Provenance(
+            source="protocol_text",
+            standard=rule.source or None,
+            ct_package=self.ct.ref.package,
+            ct_version=self.ct.ref.version,
+            rule_set_version=self.rules.label,
+        )
+        return [
+            at_mention(base, m)
+            for m in self.content.facts.mentions
+            if m.kind == rule.trigger_kind and (not rule.trigger_keys or m.key in rule.trigger_keys)
+        ]
+
+    def standard_of(self, key: str, spec: FormSpec) -> str:
+        """The standard a form no protocol text asked for follows: its content rule's, else CDASH's."""
+        rule = next((r for r in self.content.rules if r.placement and r.form_key == key and r.source), None)
+        return rule.source if rule else f"CDASH {spec.domain} form '{spec.name}' ({self.rules.label})"
+
     def build_forms(self) -> list[Form]:
         for key in STANDARD_FORMS:
             self._state(self.rules.forms[key])
@@ -329,6 +353,7 @@ class _Design:
         forms = []
         for key in order:
             state = self.forms[key]
+            state.provenance = state.provenance or self.text_provenance(key)
             # the criteria themselves come from the eligibility section, never from SoA concept hits
             state.request.tests = state.tests() if key != IE_FORM_KEY else []
             state.request.provenance = state.provenance[0] if state.provenance else None
@@ -342,7 +367,7 @@ class _Design:
             spec = state.request.spec
             base = Provenance(
                 source="standard_form",
-                standard=f"CDASH {spec.domain} form '{spec.name}' ({self.rules.label})",
+                standard=self.standard_of(key, spec),
                 concept_id=spec.concept_id or None,
                 ct_package=self.ct.ref.package,
                 ct_version=self.ct.ref.version,

@@ -12,7 +12,7 @@ from crfgen_core.model.lineage import (
     SourceCell,
     TextSpan,
 )
-from crfgen_core.model.protocol import Activity, Criterion, Panel, Schedule, Visit
+from crfgen_core.model.protocol import Activity, Criterion, Mention, Panel, Schedule, Visit
 
 SPAN_CHARS = 160  # a quoted span is enough to find the passage, not a copy of it
 
@@ -74,6 +74,18 @@ def at_criterion(base: Provenance, criterion: Criterion) -> Provenance:
         "pages": [criterion.page] if criterion.page else [],
         "locator": f"paragraph {criterion.paragraph}" if criterion.paragraph else None,
         "span": TextSpan(text=_quote(criterion.text), page=criterion.page, paragraph=criterion.paragraph),
+    })
+
+
+def at_mention(base: Provenance, mention: Mention) -> Provenance:
+    """Given provenance, return it placed at a body-text statement (a study drug named, a standard cited)."""
+    return base.model_copy(update={
+        "source": "protocol_text",
+        "activity_label": mention.key,
+        "page": mention.page,
+        "pages": [mention.page] if mention.page else [],
+        "locator": f"paragraph {mention.paragraph}" if mention.paragraph else None,
+        "span": TextSpan(text=_quote(mention.text), page=mention.page, paragraph=mention.paragraph),
     })
 
 

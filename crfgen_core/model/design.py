@@ -13,7 +13,7 @@ from crfgen_core.model.protocol import Criterion, ExtractionWarning, StudyMetada
 from crfgen_core.model.terminology import CTVersionRef
 
 OdmDataType = Literal["text", "integer", "float", "date", "time", "datetime", "string", "boolean"]
-ProvenanceSource = Literal["soa", "eligibility", "standard_form", "protocol_appendix"]
+ProvenanceSource = Literal["soa", "eligibility", "standard_form", "protocol_appendix", "protocol_text"]
 
 
 class Provenance(Contract):

@@ -135,6 +135,7 @@ class Mention(Contract):
     key: str = Field(description="what was recognised, e.g. 'RECIST 1.1', 'CTCAE', 'central', 'education'")
     text: str = Field(description="the sentence it was read in, as written (shortened)")
     page: int | None = None
+    paragraph: int | None = Field(default=None, description="DOCX: 1-based body paragraph")
 
 
 class PositionTiming(Contract):

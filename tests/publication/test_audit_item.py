@@ -55,7 +55,8 @@ def test_item_chain_runs_from_item_to_page_cell_concept_ct_and_run(
     code, lines, _ = _audit(package, item.oid, capsys)
     assert code == 0
     assert _line(lines, "item").split()[1] == item.oid
-    assert item.provenance.activity_label and f"'{item.provenance.activity_label}'" in _line(lines, "activity")
+    label = item.provenance.activity_label
+    assert label and f"'{label}'" in _line(lines, "activity")
     schedule = next(s for s in design.schedule_places if s.schedule_id == item.provenance.schedule_id)
     assert f"'{schedule.title}'" in _line(lines, "schedule")
     row = next(r for r in schedule.rows if r.activity_id == item.provenance.activity_id)
