@@ -92,15 +92,19 @@ def at_mention(base: Provenance, mention: Mention) -> Provenance:
 def at_panel(base: Provenance, panel: Panel) -> Provenance:
     """Given provenance, return it placed at a protocol panel list: its page (or Word table), the list."""
     listed = _quote(f"{panel.name}: {', '.join(panel.tests)}")
-    located = panel.page is None and panel.source and "table " in panel.source
+    locator = None
+    if panel.paragraph:
+        locator = f"paragraph {panel.paragraph}"
+    elif panel.page is None and panel.source and "table " in panel.source:
+        locator = panel.source  # DOCX: 'laboratory table (table 12)'
     return base.model_copy(
         update={
             "source": "protocol_appendix",
             "activity_label": panel.name,
             "page": panel.page,
             "pages": [panel.page] if panel.page else [],
-            "locator": panel.source if located else None,
-            "span": TextSpan(text=listed, page=panel.page),
+            "locator": locator,
+            "span": TextSpan(text=listed, page=panel.page, paragraph=panel.paragraph),
         }
     )
 

@@ -122,6 +122,7 @@ class Panel(Contract):
     name: str = Field(description="panel name as written, e.g. 'Hematology', 'Vital signs', 'ECG'")
     tests: list[str] = Field(default_factory=list, description="test names as written, one per analyte")
     page: int | None = None
+    paragraph: int | None = Field(default=None, description="DOCX: the 1-based body paragraph of a sentence")
     source: str | None = Field(default=None, description="where it was read, e.g. 'Appendix 2 table'")
 
 

@@ -25,7 +25,11 @@ def extract_pdf_panels(pdf: OpenPdf, lines: list[TextLine], soa_pages: set[int])
 
 def extract_docx_panels(content: DocxContent) -> list[Panel]:
     """Given DOCX content, return the panels it lists (tables first, then sentences)."""
-    passages = [Passage(paragraph.text) for paragraph in content.paragraphs if paragraph.text]
+    passages = [
+        Passage(paragraph.text, paragraph=number)
+        for number, paragraph in enumerate(content.paragraphs, 1)
+        if paragraph.text
+    ]
     return _merge(docx_table_panels(content), sentence_panels(passages))
 
 

@@ -24,6 +24,7 @@ class Passage:
 
     text: str
     page: int | None = None
+    paragraph: int | None = None  # DOCX: 1-based body paragraph
 
 
 @cache
@@ -62,6 +63,7 @@ def sentence_panels(passages: list[Passage]) -> list[Panel]:
                     name=name[:1].upper() + name[1:],
                     tests=tests,
                     page=passage.page,
+                    paragraph=passage.paragraph,
                     source="sentence",
                 )
                 if heading.kind not in best:
