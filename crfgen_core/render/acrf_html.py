@@ -53,6 +53,8 @@ def _annotation(question: QuestionRow) -> str:
         boxes.append(f'<span class="sdtm">{escape(question.unit_annotation)}</span>')
     if question.review:
         boxes.append(f'<span class="review">Review: {escape(question.review)}</span>')
+    if question.source:
+        boxes.append(f'<span class="source">{escape(question.source)}</span>')
     return "".join(boxes)
 
 

@@ -81,6 +81,7 @@ class QuestionRow:
     condition: ShownCondition | None = None
     review: str | None = None  # why a reviewer must check this item
     ref: str = ""  # 'group.item' numbering as printed on submission aCRFs (2.3)
+    source: str | None = None  # where in the protocol it was asked for ('Protocol p. 59'), for reviewers
 
     @property
     def submitted(self) -> bool:
@@ -174,6 +175,18 @@ def domain_header(domain: str) -> str:
 def value_level_text(item: Item) -> str:
     """Given an item, return its value-level qualifiers: 'VSTESTCD = SYSBP and VSPOS = SUPINE' or ''."""
     return " and ".join(f"{variable} = {value}" for variable, value in item.value_level.items())
+
+
+def protocol_reference(item: Item) -> str | None:
+    """Given an item, return where the protocol asks for it ('Protocol p. 59', 'Protocol table 7'), or
+    None for an item no protocol place made (a standard form's)."""
+    provenance = item.provenance
+    if provenance is None or provenance.source == "standard_form":
+        return None
+    if provenance.pages:
+        label = "p." if len(provenance.pages) == 1 else "pp."
+        return f"Protocol {label} {', '.join(str(p) for p in provenance.pages)}"
+    return f"Protocol {provenance.locator}" if provenance.locator else None
 
 
 def item_annotation(item: Item, domain: str | None) -> str:
@@ -283,6 +296,7 @@ def _form_page(
                     condition=_condition(design, item, item_oids),
                     review=item.needs_review,
                     ref=f"{group_number}.{item_number}",
+                    source=protocol_reference(item),
                 )
             )
     return FormPage(

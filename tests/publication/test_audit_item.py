@@ -102,6 +102,9 @@ def test_docx_item_names_its_word_table_and_the_map_is_in_the_manifest(
     code, lines, _ = _audit(package, item.oid, capsys)
     assert code == 0
     assert _line(lines, "row").endswith(item.provenance.locator)
+    # the aCRF shows the reviewer where each protocol-made item was asked for
+    shown = f'<span class="source">Protocol {item.provenance.locator}</span>'
+    assert shown in (package / "acrf.html").read_text(encoding="utf-8")
 
 
 def test_unknown_oid_exits_2_with_a_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
