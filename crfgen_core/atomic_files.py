@@ -9,16 +9,17 @@ from pathlib import Path
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes, *, temp_prefix: str | None = None, temp_suffix: str = ""
+    path: Path, data: bytes, *, temp_prefix: str | None = None, temp_suffix: str = "", mode: int = 0o644
 ) -> None:
     """Write `path` so readers see the old or the new content, never a part, and the rename survives a
     crash (the folder is fsynced). The temp file is `<temp_prefix>...<temp_suffix>` beside `path`
-    (default `.<name>.`), so a folder watcher can tell it from a real file."""
+    (default `.<name>.`), so a folder watcher can tell it from a real file; `mode` is set before the
+    content is written, so a private file (0o600) is never readable by others, not even for a moment."""
     path.parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{path.name}." if temp_prefix is None else temp_prefix
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=temp_suffix)
     try:
-        os.fchmod(fd, 0o644)
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

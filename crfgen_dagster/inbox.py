@@ -252,8 +252,10 @@ def _read_record(record: Path) -> dict[str, object] | None:
     return intake
 
 
-def _inspect(path: Path) -> tuple[str, int]:
-    """Identify and preflight one stable file; return (sha256, size) or raise ProtocolReadError."""
+def preflight(path: Path) -> tuple[str, int]:
+    """Identify and preflight one stable file; return (sha256, size) or raise ProtocolReadError.
+
+    The API runs the same preflight on an upload before it enters the inbox (crfgen_api/uploads.py)."""
     document = identify(path)
     # Cheap refusals at intake (no text extraction): size, pages, unopenable PDF, zip bomb, lying or
     # encrypted zip members, macros, DTDs. A damaged PDF that still opens goes to a run and its checks.
@@ -362,7 +364,7 @@ def _settled_after_waiting(
 def _take(scan: InboxScan, path: Path, data_dir: Path, now: datetime) -> None:
     try:
         try:
-            sha256, size = _inspect(path)
+            sha256, size = preflight(path)
         except ProtocolReadError as exc:
             _refuse(scan, path, data_dir, f"{exc.code}: {exc.reason}", now)
             return
@@ -380,7 +382,7 @@ def _take(scan: InboxScan, path: Path, data_dir: Path, now: datetime) -> None:
         key = package_version_key(path.name, sha256)
         scan.accepted.append(AcceptedProtocol(key, sha256, stored, path.name))
     else:
-        scan.duplicates.append(DuplicateDrop(path.name, _partition_of(data_dir, sha256), sha256, stored))
+        scan.duplicates.append(DuplicateDrop(path.name, partition_of(data_dir, sha256), sha256, stored))
 
 
 def _refuse(scan: InboxScan, path: Path, data_dir: Path, reason: str, now: datetime) -> None:
@@ -397,7 +399,7 @@ def _refuse(scan: InboxScan, path: Path, data_dir: Path, reason: str, now: datet
     scan.quarantined.append(QuarantinedFile(path.name, code, text or code, kept_at))
 
 
-def _partition_of(data_dir: Path, sha256: str) -> str:
+def partition_of(data_dir: Path, sha256: str) -> str:
     """The partition key of bytes already stored: from their intake record, else from the kept file."""
     folder = protocols_dir(data_dir) / sha256
     intake = _read_record(folder / INTAKE_RECORD)
