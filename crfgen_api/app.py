@@ -23,7 +23,6 @@ from crfgen_api.routers import health, packages, protocols, studies
 from crfgen_api.settings import ApiSettings
 from crfgen_api.uploads import UploadSizeLimit
 from crfgen_api.write_log import LogWriteRecorder, WriteRecorder
-from crfgen_dagster.versions import CODE_VERSION
 
 API_VERSION = "1"
 
@@ -47,7 +46,7 @@ def create_app(
         version=API_VERSION,
         description=(
             "Upload clinical-trial protocols, follow their runs and checks, download published CRF "
-            f"packages. Code version {CODE_VERSION}. Authenticate with `Authorization: Bearer <token>`."
+            "packages. Code version {CODE_VERSION}. Authenticate with `Authorization: Bearer <token>`."
         ),
         lifespan=lifespan,
     )
