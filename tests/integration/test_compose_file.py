@@ -23,7 +23,7 @@ from crfgen_dagster.db_check import DATA_SUBDIRS
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = REPO_ROOT / "deploy"
 COMPOSE_SCHEMA = Path(__file__).parent / "data" / "compose_spec.json"
-APP_SERVICES = ("user_code", "webserver", "daemon")
+APP_SERVICES = ("user_code", "webserver", "daemon", "api")
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}; $$ is a literal $.
 INTERPOLATION = re.compile(r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 
@@ -95,6 +95,8 @@ def test_services_image_healthchecks_and_volumes() -> None:
     assert "/server_info" in health["webserver"]
     assert "grpc-health-check -p 4000" in health["user_code"]
     assert "dagster-daemon liveness-check" in health["daemon"]
+    assert "/health/ready" in health["api"]
+    assert services["api"]["command"][:3] == ["uvicorn", "--factory", "crfgen_api.server:app_from_env"]
     for name in APP_SERVICES:
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
@@ -104,6 +106,11 @@ def test_services_image_healthchecks_and_volumes() -> None:
     assert services["postgres"]["volumes"] == ["postgres_data:/var/lib/postgresql/data"]
     # The UI is published on loopback only (docs/security.md).
     assert services["webserver"]["ports"] == ["127.0.0.1:3000:3000"]
+    assert services["api"]["ports"] == ["127.0.0.1:8080:8080"]
+    # uploads land where the sensor looks; tokens outlive the container
+    api_mounts = {volume.split(":")[1] for volume in services["api"]["volumes"]}
+    assert {mount for mount in data_mounts if mount.startswith("/data/")} <= api_mounts
+    assert "api_tokens:/data/api" in services["api"]["volumes"]
 
 
 def test_every_instance_setting_reaches_every_dagster_service() -> None:
