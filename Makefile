@@ -8,7 +8,7 @@ export GX_ANALYTICS_ENABLED := False
 export DAGSTER_DISABLE_TELEMETRY := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint ui example lock db-check image clean
+.PHONY: install demo test lint ui api openapi example lock db-check image clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ test: install lint
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy crfgen_core crfgen_dagster
+	$(BIN)/mypy crfgen_core crfgen_dagster crfgen_api
 
 ## The Dagster UI on http://127.0.0.1:$(UI_PORT) (webserver + daemon, so the inbox sensor and schedules run).
 ## Started from DAGSTER_HOME with the workspace file: dg dev otherwise runs in the project root, where it
@@ -44,6 +44,15 @@ ui: install $(DAGSTER_HOME)/dagster.yaml
 	@echo "Dagster UI on http://127.0.0.1:$(UI_PORT) (DAGSTER_HOME=$(DAGSTER_HOME), data in $(CRFGEN_DATA_DIR)); Ctrl-C stops it"
 	cd $(DAGSTER_HOME) && $(abspath $(BIN))/dg dev -w $(CURDIR)/workspace.yaml \
 	  --host 127.0.0.1 --port $(UI_PORT) --log-level warning
+
+## The HTTP API on http://127.0.0.1:$(API_PORT) (docs/api.md); tokens: crf-gen api-token create.
+API_PORT ?= 8080
+api: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/crf-gen-api --port $(API_PORT)
+
+## Rewrite docs/api/openapi.json from the app (tests/api/test_openapi.py fails while it is stale).
+openapi: install
+	$(BIN)/python -m crfgen_api.openapi_schema
 
 ## Regenerate the bundled example protocol (DOCX and PDF) from crfgen_core/examples/example_study.py.
 example: install
