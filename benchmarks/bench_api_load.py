@@ -7,10 +7,10 @@ A throwaway PostgreSQL database on 127.0.0.1:5432 holds the instance (deploy/dag
 configuration); DAGSTER_HOME and the data directory are temporary. Each upload is a distinct copy of the
 bundled example PDF (one trailing PDF comment differs), plus two hostile files (an encrypted PDF and a
 truncated one) that must end quarantined. Steps:
-  1. all uploads at once (asyncio, one connection each); their status codes and latencies;
-  2. GET /protocols/{key} (the status endpoint: intake record + Dagster run, checks, package) at --rate
-     requests/s for --seconds, open loop (each request starts on schedule, whatever the previous did),
-     cycling over the uploaded keys while the daemon builds them;
+  1. all uploads at once (one thread and connection each, released together); codes and latencies;
+  2. GET /protocols/{key} (the status endpoint: intake record + Dagster run, checks, package) due at
+     --rate requests/s for --seconds, open loop (latency counted from when each request was due, so a
+     slow server shows as queueing), cycling over the uploaded keys while the daemon builds them;
   3. poll until every upload is published or quarantined (or --timeout), then print every figure.
 Every request stays on 127.0.0.1; the script stops what it started and drops its database.
 """
@@ -18,18 +18,20 @@ Every request stays on 127.0.0.1; the script stops what it started and drops its
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
+import http.client
+import itertools
 import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -43,6 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 FINAL = {"published", "quarantined", "failed"}
+WORKERS = 64  # client threads for the status load, one keep-alive connection each
 
 
 def admin(statement: str) -> None:
@@ -72,6 +75,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -86,15 +93,18 @@ def hostile_files(folder: Path) -> list[tuple[str, bytes]]:
     return [("locked.pdf", locked.read_bytes()), ("truncated.pdf", whole[: len(whole) // 3])]
 
 
-async def upload_all(http: httpx.AsyncClient, token: str, files: list[tuple[str, bytes]]) -> list[dict]:
-    async def one(name: str, content: bytes) -> dict:
-        started = time.perf_counter()
-        try:
-            response = await http.post(
-                "/protocols", headers={"Authorization": f"Bearer {token}"}, files={"file": (name, content)}
-            )
-        except httpx.HTTPError as exc:
-            return {"name": name, "status": type(exc).__name__, "seconds": time.perf_counter() - started}
+def upload_all(base: str, token: str, files: list[tuple[str, bytes]]) -> list[dict]:
+    """Every file at once, one thread and one connection each, released together."""
+    gate = threading.Barrier(len(files))
+
+    def one(name: str, content: bytes) -> dict:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            gate.wait()
+            started = time.perf_counter()
+            try:
+                response = http.post("/protocols", headers=auth(token), files={"file": (name, content)})
+            except httpx.HTTPError as exc:
+                return {"name": name, "status": type(exc).__name__, "seconds": time.perf_counter() - started}
         body = response.json()
         return {
             "name": name,
@@ -104,100 +114,112 @@ async def upload_all(http: httpx.AsyncClient, token: str, files: list[tuple[str,
             "error": body.get("error"),
         }
 
-    return await asyncio.gather(*(one(name, content) for name, content in files))
+    with ThreadPoolExecutor(len(files)) as pool:
+        return list(pool.map(lambda item: one(*item), files))
 
 
-async def status_load(
-    http: httpx.AsyncClient, token: str, keys: list[str], rate: float, seconds: float
-) -> tuple[list[float], int, int]:
-    latencies: list[float] = []
-    errors = 0
-    headers = {"Authorization": f"Bearer {token}"}
-
-    async def one(key: str) -> None:
-        nonlocal errors
-        started = time.perf_counter()
-        try:
-            response = await http.get(f"/protocols/{key}", headers=headers)
-            if response.status_code != 200:
-                errors += 1
-        except httpx.HTTPError:
-            errors += 1
-        latencies.append(time.perf_counter() - started)
-
+def status_load(port: int, token: str, keys: list[str], rate: float, seconds: float) -> dict[str, object]:
+    """Open loop: request i is due at start + i/rate whatever happened before; its latency counts from
+    when it was due (a slow server shows as queueing, not as fewer requests). Each worker thread keeps
+    one keep-alive connection."""
     total = int(rate * seconds)
-    start = time.perf_counter()
-    tasks = []
-    for index in range(total):
-        delay = start + index / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(keys[index % len(keys)])))
-    await asyncio.gather(*tasks)
-    return latencies, errors, total
+    counter = itertools.count()
+    latencies: list[float] = []
+    service: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = time.perf_counter() + 0.5
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while (index := next(counter)) < total:
+            due = start + index / rate
+            if (wait := due - time.perf_counter()) > 0:
+                time.sleep(wait)
+            began = time.perf_counter()
+            try:
+                conn.request("GET", f"/protocols/{keys[index % len(keys)]}", headers=auth(token))
+                response = conn.getresponse()
+                response.read()
+                problem = None if response.status == 200 else f"HTTP {response.status}"
+            except (OSError, http.client.HTTPException) as exc:
+                problem = type(exc).__name__
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            done = time.perf_counter()
+            with lock:
+                latencies.append(done - due)
+                service.append(done - began)
+                if problem:
+                    errors.append(problem)
+        conn.close()
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for _ in range(WORKERS):
+            pool.submit(worker)
+    elapsed = time.perf_counter() - start
+    return {"total": total, "elapsed": elapsed, "latencies": latencies, "service": service, "errors": errors}
 
 
-async def wait_final(
-    http: httpx.AsyncClient, token: str, keys: list[str], timeout: float
-) -> tuple[dict[str, str], float]:
-    headers = {"Authorization": f"Bearer {token}"}
+def wait_final(base: str, token: str, keys: list[str], timeout: float) -> tuple[dict[str, str], float]:
     states: dict[str, str] = {}
     start = time.monotonic()
-    while time.monotonic() - start < timeout:
-        for key in keys:
-            if states.get(key) in FINAL:
-                continue
-            response = await http.get(f"/protocols/{key}", headers=headers)
-            states[key] = response.json().get("state", f"HTTP {response.status_code}")
-        if all(state in FINAL for state in states.values()):
-            break
-        await asyncio.sleep(2)
+    with httpx.Client(base_url=base, timeout=60) as http:
+        while time.monotonic() - start < timeout:
+            for key in keys:
+                if states.get(key) not in FINAL:
+                    response = http.get(f"/protocols/{key}", headers=auth(token))
+                    states[key] = response.json().get("state", f"HTTP {response.status_code}")
+            if all(state in FINAL for state in states.values()):
+                break
+            time.sleep(2)
     return states, time.monotonic() - start
 
 
-async def run(args: argparse.Namespace, base: str, token: str, files: list[tuple[str, bytes]]) -> int:
-    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
-        t0 = time.perf_counter()
-        uploads = await upload_all(http, token, files)
-        upload_wall = time.perf_counter() - t0
-        accepted = [u for u in uploads if u["status"] == 202]
-        quarantined = [u for u in uploads if u["status"] == 422 and u["error"] == "quarantined"]
-        other = [u for u in uploads if u not in accepted and u not in quarantined]
-        print(
-            f"uploads: {len(files)} at once in {upload_wall:.2f} s wall; 202 accepted {len(accepted)}, "
-            f"422 quarantined {len(quarantined)}, other {len(other)} {other if other else ''}"
-        )
-        upload_latency = [u["seconds"] for u in uploads]
-        print(
-            f"upload latency: p50 {statistics.median(upload_latency) * 1000:.0f} ms, "
-            f"p95 {percentile(upload_latency, 0.95) * 1000:.0f} ms, max {max(upload_latency) * 1000:.0f} ms"
-        )
+def ms(values: list[float], share: float) -> str:
+    return f"{percentile(values, share) * 1000:.1f} ms"
 
-        keys = [u["key"] for u in accepted]
-        latencies, errors, total = await status_load(http, token, keys, args.rate, args.seconds)
-        ms = {
-            name: percentile(latencies, share) * 1000
-            for name, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
-        }
-        print(
-            f"status load: {total} GET /protocols/{{key}} at {args.rate:g}/s for {args.seconds:g} s: "
-            f"p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms, p99 {ms['p99']:.1f} ms, "
-            f"max {max(latencies) * 1000:.0f} ms, errors {errors}"
-        )
 
-        states, waited = await wait_final(http, token, keys, args.timeout)
+def run(args: argparse.Namespace, base: str, port: int, token: str, files: list[tuple[str, bytes]]) -> int:
+    t0 = time.perf_counter()
+    uploads = upload_all(base, token, files)
+    upload_wall = time.perf_counter() - t0
+    accepted = [u for u in uploads if u["status"] == 202]
+    quarantined = [u for u in uploads if u["status"] == 422 and u["error"] == "quarantined"]
+    other = [u for u in uploads if u not in accepted and u not in quarantined]
+    print(
+        f"uploads: {len(files)} at once, {upload_wall:.2f} s wall: 202 accepted {len(accepted)}, "
+        f"422 quarantined {len(quarantined)}, other {len(other)} {other or ''}"
+    )
+    seconds = [u["seconds"] for u in uploads]
+    print(
+        f"upload latency: p50 {ms(seconds, 0.5)}, p95 {ms(seconds, 0.95)}, max {max(seconds) * 1000:.0f} ms"
+    )
+
+    keys = [u["key"] for u in accepted]
+    load = status_load(port, token, keys, args.rate, args.seconds)
+    latencies, service, errors = load["latencies"], load["service"], load["errors"]
+    assert isinstance(latencies, list) and isinstance(service, list) and isinstance(errors, list)
+    print(
+        f"status load: {load['total']} GET /protocols/{{key}} due at {args.rate:g}/s for {args.seconds:g} s, "
+        f"all answered after {load['elapsed']:.1f} s; latency from due time p50 {ms(latencies, 0.5)}, "
+        f"p95 {ms(latencies, 0.95)}, p99 {ms(latencies, 0.99)}, max {max(latencies) * 1000:.0f} ms; "
+        f"service time p50 {ms(service, 0.5)}, p95 {ms(service, 0.95)}; errors {len(errors)} "
+        f"{sorted(set(errors)) if errors else ''}"
+    )
+
+    states, waited = wait_final(base, token, keys, args.timeout)
     counts: dict[str, int] = {}
     for state in states.values():
         counts[state] = counts.get(state, 0) + 1
     published = counts.get("published", 0)
-    print(f"outcome after {waited:.0f} s more: {counts}; quarantined at upload: {len(quarantined)}")
+    print(f"builds: {counts} after {waited:.0f} s more; quarantined at upload: {len(quarantined)}")
     lost = len(files) - published - len(quarantined)
     print(
         f"every upload published or quarantined: {'yes' if lost == 0 else 'NO'} "
         f"({published} published + {len(quarantined)} quarantined of {len(files)})"
     )
-    return 0 if lost == 0 and errors == 0 and not other else 1
+    return 0 if lost == 0 and not errors and not other else 1
 
 
 def main() -> int:
@@ -208,6 +230,7 @@ def main() -> int:
     parser.add_argument("--max-concurrent", type=int, default=2, help="DAGSTER_MAX_CONCURRENT_RUNS")
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds to wait for the builds")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the processes and drop the database
 
     root = Path(tempfile.mkdtemp(prefix="crfgen-api-load-"))
     home, data, logs = root / "dagster_home", root / "data", root / "logs"
@@ -277,7 +300,7 @@ def main() -> int:
             for i in range(args.uploads)
         ]
         files += hostile_files(root)
-        return asyncio.run(run(args, base, token, files))
+        return run(args, base, port, token, files)
     finally:
         for process in processes:
             stop(process)

@@ -19,6 +19,11 @@ PARTITION_TAG = "dagster/partition"
 PACKAGE_ASSET = dg.AssetKey("crf_package")
 RUNNING = {dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING}
 QUEUED = {dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED}
+# Like dagster-webserver, keep pooled PostgreSQL connections (Dagster's default opens one per query):
+# at most 1 + MAX_OVERFLOW per storage, statements stopped after STATEMENT_TIMEOUT_MS.
+STATEMENT_TIMEOUT_MS = 15_000
+POOL_RECYCLE_SECONDS = 3600
+MAX_OVERFLOW = 8
 
 
 class InstanceHolder:
@@ -34,7 +39,9 @@ class InstanceHolder:
             raise ApiError(503, "dagster_unavailable", "DAGSTER_HOME is not set: no run status to read")
         with self._lock:
             if self._instance is None:
-                self._instance = dg.DagsterInstance.from_config(str(self.dagster_home))
+                instance = dg.DagsterInstance.from_config(str(self.dagster_home))
+                instance.optimize_for_webserver(STATEMENT_TIMEOUT_MS, POOL_RECYCLE_SECONDS, MAX_OVERFLOW)
+                self._instance = instance
             return self._instance
 
     def close(self) -> None:
