@@ -180,6 +180,22 @@ def ms(values: list[float], share: float) -> str:
     return f"{percentile(values, share) * 1000:.1f} ms"
 
 
+def report_status_load(
+    when: str, port: int, token: str, keys: list[str], args: argparse.Namespace
+) -> list[str]:
+    load = status_load(port, token, keys, args.rate, args.seconds)
+    latencies, service, errors = load["latencies"], load["service"], load["errors"]
+    assert isinstance(latencies, list) and isinstance(service, list) and isinstance(errors, list)
+    print(
+        f"status load {when}: {load['total']} GET /protocols/{{key}} due at {args.rate:g}/s for "
+        f"{args.seconds:g} s, all answered after {load['elapsed']:.1f} s; latency from due time "
+        f"p50 {ms(latencies, 0.5)}, p95 {ms(latencies, 0.95)}, p99 {ms(latencies, 0.99)}, "
+        f"max {max(latencies) * 1000:.0f} ms; service time p50 {ms(service, 0.5)}, p95 {ms(service, 0.95)}; "
+        f"errors {len(errors)} {sorted(set(errors)) if errors else ''}"
+    )
+    return errors
+
+
 def run(args: argparse.Namespace, base: str, port: int, token: str, files: list[tuple[str, bytes]]) -> int:
     t0 = time.perf_counter()
     uploads = upload_all(base, token, files)
@@ -197,23 +213,14 @@ def run(args: argparse.Namespace, base: str, port: int, token: str, files: list[
     )
 
     keys = [u["key"] for u in accepted]
-    load = status_load(port, token, keys, args.rate, args.seconds)
-    latencies, service, errors = load["latencies"], load["service"], load["errors"]
-    assert isinstance(latencies, list) and isinstance(service, list) and isinstance(errors, list)
-    print(
-        f"status load: {load['total']} GET /protocols/{{key}} due at {args.rate:g}/s for {args.seconds:g} s, "
-        f"all answered after {load['elapsed']:.1f} s; latency from due time p50 {ms(latencies, 0.5)}, "
-        f"p95 {ms(latencies, 0.95)}, p99 {ms(latencies, 0.99)}, max {max(latencies) * 1000:.0f} ms; "
-        f"service time p50 {ms(service, 0.5)}, p95 {ms(service, 0.95)}; errors {len(errors)} "
-        f"{sorted(set(errors)) if errors else ''}"
-    )
-
+    errors = report_status_load("while the daemon builds them", port, token, keys, args)
     states, waited = wait_final(base, token, keys, args.timeout)
     counts: dict[str, int] = {}
     for state in states.values():
         counts[state] = counts.get(state, 0) + 1
     published = counts.get("published", 0)
     print(f"builds: {counts} after {waited:.0f} s more; quarantined at upload: {len(quarantined)}")
+    errors += report_status_load("once every build has ended", port, token, keys, args)
     lost = len(files) - published - len(quarantined)
     print(
         f"every upload published or quarantined: {'yes' if lost == 0 else 'NO'} "

@@ -19,12 +19,16 @@ from crfgen_api.errors import install_error_handlers
 from crfgen_api.intake_status import ContentHashes
 from crfgen_api.rate_limit import TokenBucketLimiter
 from crfgen_api.readiness import ReadinessCheck, installed_checks
+from crfgen_api.responses import VersionStatus
 from crfgen_api.routers import health, packages, protocols, studies
 from crfgen_api.settings import ApiSettings
+from crfgen_api.status_cache import StatusCache
 from crfgen_api.uploads import UploadSizeLimit
 from crfgen_api.write_log import LogWriteRecorder, WriteRecorder
 
 API_VERSION = "1"
+# GET /protocols/{version_key} answers are at most this old (clients poll it).
+STATUS_TTL_SECONDS = 1.0
 
 
 def create_app(
@@ -55,6 +59,7 @@ def create_app(
     app.state.checks = list(checks) if checks is not None else installed_checks()
     app.state.writes = writes or LogWriteRecorder()
     app.state.hashes = ContentHashes()
+    app.state.status_cache = StatusCache[VersionStatus](STATUS_TTL_SECONDS)
     app.state.upload_limiter = TokenBucketLimiter(settings.uploads_per_minute, settings.upload_burst)
     app.state.authenticator = Authenticator(
         TokenStore(settings.tokens_file), OidcVerifier(settings.oidc) if settings.oidc else None

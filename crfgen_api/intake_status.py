@@ -1,4 +1,4 @@
-"""Where a version key stands before Dagster knows it: waiting in the inbox, or quarantined.
+"""Where a version key stands before Dagster knows it: waiting in the inbox, being taken, or quarantined.
 
 Both are found by content: a file's key is `<stem>-<sha256[:12]>` of its own name and bytes, so files
 are hashed (once per name, size and mtime: the cache keeps repeated status calls cheap).
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from crfgen_core.ingest.document import sha256_file
 from crfgen_core.publication.manifest import package_version_key
-from crfgen_dagster.inbox import REASON_SUFFIX, inbox_dir, quarantine_dir
+from crfgen_dagster.inbox import INTAKE_RECORD, REASON_SUFFIX, inbox_dir, protocols_dir, quarantine_dir
 
 MAX_CACHED = 10_000
 
@@ -71,3 +71,14 @@ def quarantine_reason(data_dir: Path, version_key: str, hashes: ContentHashes) -
             reason = path.with_name(path.name + REASON_SUFFIX)
             return reason.read_text(encoding="utf-8").strip() if reason.is_file() else "quarantined"
     return None
+
+
+def being_taken(data_dir: Path, version_key: str) -> bool:
+    """Moved from the inbox into protocols/<sha256>/, its intake record not written yet (a moment; after
+    a crash, until the next scan completes it)."""
+    digest = version_key.rpartition("-")[2]
+    for folder in sorted(protocols_dir(data_dir).glob(f"{digest}*")):
+        for path in _files(folder):
+            if path.name != INTAKE_RECORD and package_version_key(path.name, folder.name) == version_key:
+                return True
+    return False

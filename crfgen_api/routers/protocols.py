@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 from starlette.concurrency import run_in_threadpool
@@ -12,9 +12,10 @@ from crfgen_api.auth.caller import Caller, require
 from crfgen_api.auth.roles import Permission
 from crfgen_api.dagster_status import version_status
 from crfgen_api.errors import ApiError
-from crfgen_api.intake_status import quarantine_reason, waiting_in_inbox
+from crfgen_api.intake_status import being_taken, quarantine_reason, waiting_in_inbox
 from crfgen_api.rate_limit import retry_after
 from crfgen_api.responses import Upload, VersionStatus
+from crfgen_api.status_cache import StatusCache
 from crfgen_api.uploads import accept_upload, upload_name
 from crfgen_dagster.inbox import stored_protocol
 
@@ -112,12 +113,21 @@ def protocol_status(
     caller: Annotated[Caller, Depends(require(Permission.READ))],
 ) -> VersionStatus:
     state = request.app.state
+    cache: StatusCache[VersionStatus] = state.status_cache
+    return cache.get(version_key, lambda: _locate(state, version_key))
+
+
+def _locate(state: Any, version_key: str) -> VersionStatus:
+    """Checked in the order a file moves (inbox, protocols/, record), so a file moving meanwhile is
+    found at one place or the next, never missed."""
     data_dir = state.settings.data_dir
     try:
         stored_protocol(data_dir, version_key)
     except FileNotFoundError:
         if waiting_in_inbox(data_dir, version_key, state.hashes):
             return VersionStatus(version_key=version_key, state="waiting")
+        if being_taken(data_dir, version_key):
+            return VersionStatus(version_key=version_key, state="taken")
         reason = quarantine_reason(data_dir, version_key, state.hashes)
         if reason is not None:
             return VersionStatus(version_key=version_key, state="quarantined", quarantine_reason=reason)

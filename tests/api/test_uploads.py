@@ -209,3 +209,14 @@ def test_uploads_past_the_burst_are_429_with_retry_after(tmp_path, monkeypatch) 
         limited = post(client, first, "p.txt", b"x")
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
         assert post(client, second, "p.txt", b"x").status_code == 415  # another caller has its own bucket
+
+
+def test_a_file_between_the_inbox_and_its_intake_record_is_taken_not_404(client, tokens, settings) -> None:
+    """The sensor moves the file into protocols/<sha256>/ first and writes intake.json after it."""
+    content = DOCX.read_bytes()
+    body = post(client, tokens[Role.UPLOADER], "study.docx", content).json()
+    folder = settings.data_dir / "protocols" / body["sha256"]
+    folder.mkdir(parents=True)
+    (settings.data_dir / "inbox" / "study.docx").rename(folder / "study.docx")
+    status = client.get(body["status_url"], headers=bearer(tokens[Role.UPLOADER]))
+    assert status.status_code == 200 and status.json()["state"] == "taken"
