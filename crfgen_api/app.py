@@ -19,7 +19,7 @@ from crfgen_api.errors import install_error_handlers
 from crfgen_api.intake_status import ContentHashes
 from crfgen_api.rate_limit import TokenBucketLimiter
 from crfgen_api.readiness import ReadinessCheck, installed_checks
-from crfgen_api.responses import VersionStatus
+from crfgen_api.responses import Readiness, VersionStatus
 from crfgen_api.routers import health, packages, protocols, studies
 from crfgen_api.settings import ApiSettings
 from crfgen_api.status_cache import StatusCache
@@ -29,6 +29,8 @@ from crfgen_api.write_log import LogWriteRecorder, WriteRecorder
 API_VERSION = "1"
 # GET /protocols/{version_key} answers are at most this old (clients poll it).
 STATUS_TTL_SECONDS = 1.0
+# GET /health/ready answers are at most this old (the checks cost ~0.5 s; the endpoint has no auth).
+READY_TTL_SECONDS = 5.0
 
 
 def create_app(
@@ -60,6 +62,7 @@ def create_app(
     app.state.writes = writes or LogWriteRecorder()
     app.state.hashes = ContentHashes()
     app.state.status_cache = StatusCache[VersionStatus](STATUS_TTL_SECONDS)
+    app.state.readiness_cache = StatusCache[Readiness](READY_TTL_SECONDS)
     app.state.upload_limiter = TokenBucketLimiter(settings.uploads_per_minute, settings.upload_burst)
     app.state.authenticator = Authenticator(
         TokenStore(settings.tokens_file), OidcVerifier(settings.oidc) if settings.oidc else None
