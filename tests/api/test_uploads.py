@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import socket
 import threading
 
@@ -220,3 +222,18 @@ def test_a_file_between_the_inbox_and_its_intake_record_is_taken_not_404(client,
     (settings.data_dir / "inbox" / "study.docx").rename(folder / "study.docx")
     status = client.get(body["status_url"], headers=bearer(tokens[Role.UPLOADER]))
     assert status.status_code == 200 and status.json()["state"] == "taken"
+
+
+def test_every_upload_is_logged_with_its_caller_accepted_or_refused(client, tokens, settings, caplog) -> None:
+    caplog.set_level(logging.INFO, logger="crfgen_api.writes")
+    token = tokens[Role.UPLOADER]
+    token_id = token.split("_")[1]
+    accepted = post(client, token, "study.docx", DOCX.read_bytes()).json()
+    post(client, token, "notes.txt", b"text")
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "crfgen_api.writes"]
+    assert [(line["caller"], line["action"], line["outcome"]) for line in lines] == [
+        (f"token:{token_id}", "protocol.upload", "queued"),
+        (f"token:{token_id}", "protocol.upload", "unsupported_format"),
+    ]
+    assert lines[0]["target"] == accepted["version_key"] and lines[0]["sha256"] == accepted["sha256"]
+    assert lines[0]["caller_name"] == "test-uploader" and lines[0]["roles"] == ["uploader"]
