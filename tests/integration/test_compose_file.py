@@ -143,6 +143,10 @@ def test_dockerfile_is_multi_stage_locked_and_runs_as_non_root() -> None:
     assert "--require-hashes" in builder and "/requirements.lock" in builder
     # Locked dependencies are installed before the project source is copied (cheap rebuilds).
     assert builder.index("--require-hashes") < builder.index("COPY crfgen_core")
+    # every import package of the distribution is in the image (and not excluded from the context)
+    ignored = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8")
+    for package in ("crfgen_core", "crfgen_dagster", "crfgen_api"):
+        assert f"COPY {package} /src/{package}" in builder and f"!{package}/" in ignored, package
     # No compilers in the final stage; the only system package is the OCR engine.
     assert "build-essential" not in final and "gcc" not in final
     installed = re.findall(r"apt-get install[^\n]*(?:\\\n[^\n]*)*", final)
