@@ -39,7 +39,10 @@ def bearer(token: str) -> dict[str, str]:
 def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ApiSettings:
     monkeypatch.delenv("DAGSTER_PG_DB", raising=False)  # the SQLite instance, whatever the shell says
     monkeypatch.delenv("DAGSTER_PG_URL", raising=False)
-    return make_settings(tmp_path)
+    settings = make_settings(tmp_path)
+    # the repository's dagster.yaml keeps SQLite under $DAGSTER_HOME (else under the working directory)
+    monkeypatch.setenv("DAGSTER_HOME", str(settings.dagster_home))
+    return settings
 
 
 @pytest.fixture

@@ -29,9 +29,10 @@ pytestmark = pytest.mark.slow
 def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str, Path, str]]:
     """One protocol built and published through the asset graph into the instance the API reads."""
     root = tmp_path_factory.mktemp("api")
-    saved = {name: os.environ.pop(name, None) for name in ("DAGSTER_PG_DB", "DAGSTER_PG_URL")}
+    saved = {name: os.environ.pop(name, None) for name in ("DAGSTER_PG_DB", "DAGSTER_PG_URL", "DAGSTER_HOME")}
     try:
         settings = make_settings(root)
+        os.environ["DAGSTER_HOME"] = str(settings.dagster_home)  # where the SQLite storage goes
         with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
             key, result = materialize_protocol(example_protocol_path("docx"), settings.data_dir, instance)
         assert result.success
@@ -39,6 +40,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestCl
         with TestClient(create_app(settings), raise_server_exceptions=False) as client:
             yield client, token, settings.data_dir, key
     finally:
+        os.environ.pop("DAGSTER_HOME", None)
         os.environ.update({name: value for name, value in saved.items() if value is not None})
 
 

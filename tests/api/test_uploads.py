@@ -32,7 +32,7 @@ def post(client: TestClient, token: str, name: str, content: bytes):
 
 
 def test_an_upload_lands_in_the_inbox_and_the_sensor_runs_it_under_the_returned_key(
-    client, tokens, settings
+    client, tokens, settings, instance
 ) -> None:
     content = DOCX.read_bytes()
     response = post(client, tokens[Role.UPLOADER], "../../etc/Study 42 (v2).docx", content)
@@ -49,14 +49,11 @@ def test_an_upload_lands_in_the_inbox_and_the_sensor_runs_it_under_the_returned_
     assert status["state"] == "waiting"
 
     # One tick of the real inbox sensor (settled at once) requests a run of exactly that partition.
-    with dg.instance_for_test() as instance:
-        for asset in ("controlled_terminology", "cdisc_standards"):
-            instance.report_runless_asset_event(dg.AssetMaterialization(asset))
-        context = dg.build_sensor_context(
-            instance=instance,
-            resources={"settings": CRFGenSettings(data_dir=str(settings.data_dir), settle_seconds=0)},
-        )
-        result = build_inbox_sensor()(context)
+    context = dg.build_sensor_context(
+        instance=instance,
+        resources={"settings": CRFGenSettings(data_dir=str(settings.data_dir), settle_seconds=0)},
+    )
+    result = build_inbox_sensor()(context)
     assert [r.partition_key for r in result.run_requests] == [body["version_key"]]
 
     # The same bytes again, under another name: the key is the one already stored.
