@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from api_helpers import make_settings
 from fastapi.testclient import TestClient
 
 from crfgen_api.app import create_app
 from crfgen_api.auth.roles import Role
 from crfgen_api.auth.tokens import TokenStore
 from crfgen_api.settings import ApiSettings
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def make_settings(root: Path, **overrides: object) -> ApiSettings:
-    home = root / "dagster_home"
-    home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(REPO / "dagster.yaml", home / "dagster.yaml")
-    (root / "data").mkdir(exist_ok=True)
-    values: dict[str, object] = {
-        "data_dir": root / "data",
-        "dagster_home": home,
-        "max_upload_bytes": 5 * 1024 * 1024,
-        **overrides,
-    }
-    return ApiSettings.model_validate(values)
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import psycopg2
 import pytest
-from conftest import REPO, bearer
+from api_helpers import REPO, bearer
 
 from crfgen_core.examples import example_protocol_path
 from crfgen_core.publication.manifest import package_version_key

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jwt
 import pytest
-from conftest import bearer
+from api_helpers import bearer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient

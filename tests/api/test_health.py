@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 
-from conftest import REPO
+from api_helpers import REPO
 from fastapi.testclient import TestClient
 
 from crfgen_api.app import create_app

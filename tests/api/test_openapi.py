@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import REPO
+from api_helpers import REPO
 
 from crfgen_api.openapi_schema import CHECKED_IN, schema_text
 

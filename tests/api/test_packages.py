@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from conftest import bearer, make_settings
+from api_helpers import bearer, make_settings
 from fastapi.testclient import TestClient
 
 from crfgen_api.app import create_app

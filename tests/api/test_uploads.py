@@ -11,7 +11,7 @@ import threading
 import dagster as dg
 import pytest
 import uvicorn
-from conftest import bearer, make_settings
+from api_helpers import bearer, make_settings
 from fastapi.testclient import TestClient
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
