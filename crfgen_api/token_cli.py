@@ -39,7 +39,11 @@ def _store(args: argparse.Namespace) -> TokenStore:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = _store(args)
+    try:
+        store = _store(args)
+    except ValueError as exc:  # a malformed setting in the environment, named by ApiSettings
+        print(f"crf-gen api-token: {exc}", file=sys.stderr)
+        return 2
     if args.action == "create":
         token, record = store.create(args.name, Role(args.role))
         print(token)
