@@ -29,6 +29,7 @@ from crfgen_core.ingest.docx.docx_package import check_docx_package
 from crfgen_core.ingest.errors import ProtocolReadError
 from crfgen_core.ingest.limits import check_input_limits
 from crfgen_core.publication.manifest import package_version_key
+from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited, default_actor
 from crfgen_dagster.file_moves import (
     TEMP_PREFIX,
     TEMP_SUFFIX,
@@ -142,8 +143,20 @@ def quarantine(path: Path, data_dir: Path, reason: str, now: datetime) -> Path:
     target = folder / bounded_name(f"{_stamp(now)}-", path.name, reserve=len(REASON_SUFFIX))
     if target.name != f"{_stamp(now)}-{path.name}":
         reason = f"{reason.rstrip()}\noriginal name: {path.name}"
-    move_verified(path, target, size=path.lstat().st_size)
-    write_atomically(target.with_name(target.name + REASON_SUFFIX), reason.rstrip() + "\n")
+    # The refusal is an audit event committed once the file is in quarantine; if it cannot be recorded
+    # the file stays in the inbox and the tick reports it (retried next tick), never moved unrecorded.
+    with audited(data_dir) as audit:
+        audit.record(
+            AuditEvent(
+                actor=default_actor(),
+                action=AuditAction.PROTOCOL_QUARANTINED,
+                subject=path.name,
+                reason=reason.rstrip(),
+                after={"kept_at": str(target)},
+            )
+        )
+        move_verified(path, target, size=path.lstat().st_size)
+        write_atomically(target.with_name(target.name + REASON_SUFFIX), reason.rstrip() + "\n")
     return target
 
 

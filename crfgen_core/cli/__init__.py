@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
 
-from crfgen_core.cli import audit, corrections, ct, extract, generate
+from crfgen_core.cli import audit, corrections, ct, extract, generate, review
 from crfgen_core.ingest.errors import ProtocolReadError
 
 # Sub-commands contributed by other installed packages (crfgen_dagster adds `db-check`) without
@@ -18,7 +18,7 @@ PLUGIN_GROUP = "crfgen.cli"
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crf-gen", description="Protocol to CDISC CRF package generator")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (extract, generate, corrections, audit, ct):
+    for module in (extract, generate, corrections, audit, ct, review):
         module.register(commands)
     for plugin in entry_points(group=PLUGIN_GROUP):
         plugin.load()(commands)

@@ -1,6 +1,7 @@
 """`crf-gen audit DIR [--protocol FILE] [--ledger FILE]`: verify a published package's hashes, its
 manifest against the publication ledger, and print its provenance. `crf-gen audit DIR --item OID` prints
-one item's lineage to the protocol page instead (exit 2 for an unknown OID).
+one item's lineage to the protocol page instead (exit 2 for an unknown OID). `crf-gen audit --trail`:
+verify the audit trail (crfgen_core/cli/audit_trail.py).
 
 Exit 0 verified and anchored, 1 a problem, 2 no readable manifest, 3 files match but the manifest is
 not anchored (no publication record).
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crfgen_core.cli import audit_trail
+
 # Files match the manifest but no publication record vouches for the manifest (e.g. a package written by
 # `crf-gen generate --out`, or a ledger that lost the record): not a failure, not a verification.
 UNANCHORED_EXIT = 3
@@ -22,7 +25,9 @@ def register(commands: Any) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "audit", help="verify a published package against its manifest and print the provenance chain"
     )
-    parser.add_argument("directory", type=Path, help="published package directory (holds manifest.json)")
+    parser.add_argument(
+        "directory", type=Path, nargs="?", help="published package directory (holds manifest.json)"
+    )
     parser.add_argument("--protocol", type=Path, help="the original protocol file, to verify its sha256 too")
     parser.add_argument(
         "--ledger",
@@ -36,7 +41,8 @@ def register(commands: Any) -> None:
         help="print one item's lineage instead: form, SoA row, schedule page(s) and cell(s), concept, CT, "
         "run",
     )
-    parser.set_defaults(handler=run)
+    audit_trail.add_arguments(parser)
+    parser.set_defaults(handler=run, parser=parser)
 
 
 def _item_lineage(directory: Path, oid: str) -> int:
@@ -53,6 +59,10 @@ def _item_lineage(directory: Path, oid: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.trail:
+        return audit_trail.run(args)
+    if args.directory is None:
+        args.parser.error("give a package DIRECTORY, or --trail")
     if args.item:
         return _item_lineage(args.directory, args.item)
     # Imported here, not at module level: every `crf-gen` start would otherwise pay for it.

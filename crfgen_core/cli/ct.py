@@ -94,7 +94,7 @@ def run_load(args: argparse.Namespace) -> int:
         previous = store.current(index.package_name)
         stored = store.add(index, args.path.read_bytes(), args.path.name)
         if previous is None or stored.version > previous.version:
-            store.set_current(stored.package, stored.version)
+            store.set_current(stored.package, stored.version, reason=f"crf-gen ct load --store {args.path}")
         print(f"stored in {store.root / stored.package / stored.version}")
     return 0
 

@@ -14,6 +14,7 @@ from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.atomic_dir import PackageExistsError, atomic_directory
 from crfgen_core.publication.ledger import ledger_for_outbox, new_record, record_publication
 from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest, package_version_key
+from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited, default_actor
 
 DESIGN_FILE_NAME = "crf_design.json"
 # outbox/<study>/current names the study's most recently published version folder (one line).
@@ -67,7 +68,9 @@ def publish_package(
 
     The package lands in outbox/<study>/<version>/ through a temporary sibling and one rename; an
     existing package is never touched (a rebuild becomes <version>-r2, -r3...). The manifest's sha256
-    is appended to the ledger (default `<outbox>/../ledger/publications.jsonl`) before that rename. Then
+    is appended to the ledger (default `<outbox>/../ledger/publications.jsonl`) before that rename, and a
+    `package.published` event to the audit trail of the data directory (`<outbox>/..`) committed only
+    once the rename is done: a package that cannot be audited is not published. Then
     outbox/<study>/current is replaced (temp file + rename) to name the new version folder.
     """
     names = [path.name for path in files]
@@ -77,7 +80,7 @@ def publish_package(
     study_dir = safe_dir_name(design.study_name)
     version = version_dir_name(study_dir, package_version_key(design.protocol_file, design.protocol_sha256))
     target = next_revision_dir(outbox / study_dir, version)
-    with atomic_directory(target) as staging:
+    with audited(outbox.parent) as audit, atomic_directory(target) as staging:
         for path in files:
             shutil.copyfile(path, staging / path.name)
         manifest = seal_package(
@@ -95,6 +98,16 @@ def publish_package(
             run_id=dagster_run_id,
         )
         record_publication(ledger or ledger_for_outbox(outbox), record)
+        audit.record(
+            AuditEvent(
+                actor=f"dagster run {dagster_run_id}" if dagster_run_id else default_actor(),
+                action=AuditAction.PACKAGE_PUBLISHED,
+                study=study_dir,
+                subject=record.package,
+                reason=f"published from protocol {design.protocol_file}",
+                after={"manifest_sha256": record.manifest_sha256, "protocol_sha256": record.protocol_sha256},
+            )
+        )
     atomic_write_bytes(target.parent / CURRENT_POINTER, f"{target.name}\n".encode())
     return Publication(directory=target, manifest=manifest, manifest_sha256=record.manifest_sha256)
 

@@ -57,7 +57,9 @@ def seed_store(store: CTStore) -> list[StoredCTVersion]:
         if store.current(index.package_name) is not None:
             continue
         stored = store.add(index, bundled_bytes(packed_name), original_name)
-        store.set_current(stored.package, stored.version)
+        store.set_current(
+            stored.package, stored.version, reason="bundled snapshot seeded into an empty store"
+        )
         added.append(stored)
     return added
 

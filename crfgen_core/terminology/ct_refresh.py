@@ -241,7 +241,9 @@ def _store(store: CTStore, index: CTIndex, original: bytes, original_name: str) 
     stored = store.add(index, original, original_name)
     current = previous
     if previous is None or stored.version > previous.version:
-        current = store.set_current(package, stored.version)
+        current = store.set_current(
+            package, stored.version, reason=f"CT refresh: newer version from {index.source}"
+        )
     changes = report = ""
     if previous is not None:
         diff = diff_ct(store.load(package, previous.version), index)

@@ -21,6 +21,7 @@ from pydantic import Field
 from crfgen_core.atomic_files import atomic_write_bytes
 from crfgen_core.model.base import Contract
 from crfgen_core.model.terminology import CTVersionRef
+from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited, default_actor
 from crfgen_core.terminology.ct_index import CTIndex
 from crfgen_core.terminology.errors import CTNotInStoreError, CTStoreConflictError
 
@@ -91,11 +92,31 @@ class CTStore:
             return None
         return self.get(package, pointer.read_text(encoding="utf-8").strip())
 
-    def set_current(self, package: str, version: str) -> StoredCTVersion:
+    def set_current(
+        self, package: str, version: str, *, reason: str = "set as the version in use"
+    ) -> StoredCTVersion:
+        """Make `version` the one in use; a change is a `ct.current_changed` audit event, committed only
+        once the pointer is replaced (an event that cannot be recorded leaves the pointer as it was)."""
         stored = self.get(package, version)
         if stored is None:
             raise CTNotInStoreError(str(self.root), f"{package} {version} is not stored")
-        atomic_write_bytes(self.root / package / CURRENT_FILE, f"{version}\n".encode())
+        previous = self.current(package)
+        if previous is not None and previous.version == version:
+            return stored
+        with audited(self.data_dir) as audit:
+            audit.record(
+                AuditEvent(
+                    actor=default_actor(),
+                    action=AuditAction.CT_CURRENT_CHANGED,
+                    subject=f"ct/{package}",
+                    reason=reason,
+                    before=None
+                    if previous is None
+                    else {"version": previous.version, "sha256": previous.sha256},
+                    after={"version": stored.version, "sha256": stored.sha256, "source": stored.source},
+                )
+            )
+            atomic_write_bytes(self.root / package / CURRENT_FILE, f"{version}\n".encode())
         return stored
 
     def add(

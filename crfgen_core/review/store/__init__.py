@@ -1,0 +1,1 @@
+"""The review store: SQLAlchemy tables (corrections, review decisions, audit events) under Alembic."""

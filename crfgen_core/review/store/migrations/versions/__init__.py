@@ -1,0 +1,1 @@
+"""Review store revisions, oldest first by `down_revision`."""
