@@ -211,6 +211,8 @@ def run_status(args: argparse.Namespace) -> int:
 
     review = review_status(_store(args), args.package)
     print(f"{review.package}: {review.status.value} (manifest sha256 {review.manifest_sha256})")
+    for problem in review.problems:
+        print(f"  DOES NOT VERIFY: {problem}")
     for d in review.decisions:
         current = "" if d.manifest_sha256 == review.manifest_sha256 else "  [another manifest]"
         print(f"  {d.decided_at} {d.decision} by {d.signer}: {d.reason} ({d.manifest_sha256[:12]}){current}")

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from crfgen_core.atomic_files import atomic_write_bytes, fsync_folder
 from crfgen_core.model.base import Contract
-from crfgen_core.publication.audit import audit_package
+from crfgen_core.publication.audit import audit_package, read_manifest
 from crfgen_core.publication.ledger import manifest_sha256, package_key
 from crfgen_core.publication.manifest import MANIFEST_NAME
 from crfgen_core.review.audit_trail import AuditAction
@@ -42,7 +42,9 @@ class PackageStatus(StrEnum):
     DRAFT = "draft"  # published, no decision on this manifest
     APPROVED = "approved"
     REJECTED = "rejected"
-    CHANGED = "changed"  # decisions exist, but for another manifest sha256: needs a new approval
+    # decisions exist for another manifest sha256, or the files no longer verify: a new approval is
+    # needed (of a verifying package: a changed one is published again, as a new revision)
+    CHANGED = "changed"
 
 
 class ApprovalEntry(Contract):
@@ -69,6 +71,7 @@ class PackageReview:
     manifest_sha256: str
     status: PackageStatus
     decisions: list[Decision]
+    problems: list[str]  # why the package does not verify against its publication (empty: it does)
 
 
 def two_person_rule_on() -> bool:
@@ -80,16 +83,21 @@ def approved_dir(package_dir: Path) -> Path:
 
 
 def review_status(store: ReviewStore, package_dir: Path) -> PackageReview:
-    """Given a package folder, return its status for its current manifest sha256."""
+    """Given a package folder, return its status: the latest decision on its current manifest sha256,
+    if its files still verify against that manifest and the manifest against the publication ledger."""
+    report = audit_package(package_dir)
+    problems = [*report.problems, *([report.unanchored] if report.unanchored else [])]
     sha = manifest_sha256(package_dir / MANIFEST_NAME)
     key = package_key(package_dir)
     decisions = store.decisions(key)
     mine = [d for d in decisions if d.manifest_sha256 == sha]
-    if mine:
+    if problems or (decisions and not mine):
+        status = PackageStatus.CHANGED
+    elif mine:
         status = PackageStatus.APPROVED if mine[-1].decision == "approved" else PackageStatus.REJECTED
     else:
-        status = PackageStatus.CHANGED if decisions else PackageStatus.DRAFT
-    return PackageReview(package=key, manifest_sha256=sha, status=status, decisions=decisions)
+        status = PackageStatus.DRAFT
+    return PackageReview(key, sha, status, decisions, problems)
 
 
 def decide(
@@ -106,14 +114,13 @@ def decide(
     publication record, or the two-person rule excludes the signer."""
     if not signer.strip() or not reason.strip():
         raise SignOffRefusedError("a decision needs a signer and a reason")
-    report = audit_package(package_dir)
-    if not report.ok or report.unanchored:
-        why = "; ".join(report.problems) or str(report.unanchored)
+    current = review_status(store, package_dir)
+    if current.problems:
+        why = "; ".join(current.problems)
         raise SignOffRefusedError(f"{package_dir}: does not verify as a published package ({why})")
     rule = two_person_rule_on() if two_person is None else two_person
     if rule and decision == "approved":
-        _check_two_persons(store, package_dir, report.manifest.generated_at, signer)
-    current = review_status(store, package_dir)
+        _check_two_persons(store, package_dir, read_manifest(package_dir).generated_at, signer)
     record = Decision(
         study=package_dir.resolve().parent.name,
         package=current.package,
