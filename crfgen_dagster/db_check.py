@@ -20,7 +20,18 @@ import sqlalchemy as sa
 import yaml
 
 # Sub-folders of the data directory that the pipeline writes to (DESIGN.md, "Storage").
-DATA_SUBDIRS = ("inbox", "quarantine", "protocols", "ct", "outbox", "ledger", "work", "stages", "reports")
+DATA_SUBDIRS = (
+    "inbox",
+    "quarantine",
+    "protocols",
+    "ct",
+    "outbox",
+    "ledger",
+    "work",
+    "stages",
+    "reports",
+    "review",
+)
 # Seconds to wait for PostgreSQL: a health check must answer, not hang, when the server is gone.
 DEFAULT_CONNECT_TIMEOUT = 5
 MIGRATE_HINT = "run `dagster instance migrate` (after a pg_dump, see deploy/RUNBOOK.md)"
@@ -83,6 +94,10 @@ def run_checks(dagster_home: Path | None, data_dir: Path | None) -> list[CheckRe
     else:
         _attempt(results, "schema", lambda: _check_schema(storage))
     _attempt(results, "data-dir", lambda: _check_data_dir(data_dir))
+    if data_dir is None and not _review_store_configured():
+        results.append(CheckResult("review-store", "SKIP", "no data directory to find it in"))
+    else:
+        _attempt(results, "review-store", lambda: _check_review_store(data_dir))
     _attempt(results, "ct", _check_ct)
     return results
 
@@ -269,6 +284,41 @@ def _probe_write(folder: Path) -> None:
             handle.flush()
     except OSError as exc:
         raise CheckFailed(f"{folder} is not writable: {exc.strerror or exc}") from exc
+
+
+def _review_store_configured() -> bool:
+    from crfgen_core.review.store.database import PG_DB_ENV, URL_ENV
+
+    return bool(os.environ.get(URL_ENV) or os.environ.get(PG_DB_ENV))
+
+
+def _check_review_store(data_dir: Path | None) -> str:
+    """The review store (corrections, sign-off, audit trail) is reachable and its schema at head; an
+    embedded SQLite store not made yet, or behind, is migrated by the code on first use."""
+    from crfgen_core.review.store.database import current_revision, describe, head_revision, review_db_url
+
+    url = review_db_url(data_dir)
+    parsed = sa.engine.make_url(url)
+    head = head_revision()
+    if parsed.get_backend_name() == "sqlite":
+        if not Path(parsed.database or "").is_file():
+            return f"{describe(url)}: not created yet (made at revision {head} on first use)"
+        connect_args: dict[str, Any] = {}
+    else:
+        connect_args = {"connect_timeout": DEFAULT_CONNECT_TIMEOUT}
+    engine = sa.create_engine(parsed, poolclass=sa.pool.NullPool, connect_args=connect_args)
+    try:
+        current = current_revision(engine)
+    finally:
+        engine.dispose()
+    if current == head:
+        return f"{describe(url)} at revision {head} (head)"
+    if parsed.get_backend_name() == "sqlite":
+        return f"{describe(url)} at revision {current or 'none'}: migrated to {head} on first use"
+    raise CheckFailed(
+        f"{describe(url)} at revision {current or 'none (empty)'}, this code needs {head}; "
+        "run `alembic upgrade head` (deploy/RUNBOOK.md)"
+    )
 
 
 def _check_ct() -> str:

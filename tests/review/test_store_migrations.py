@@ -149,3 +149,16 @@ def test_an_embedded_sqlite_store_migrates_itself(tmp_path: Path) -> None:
     url = review_db_url(tmp_path)
     upgrade(url, "0001")
     assert current_revision(open_engine(url)) == "0002"
+
+
+@pytest.mark.postgres
+def test_db_check_names_an_unmigrated_review_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from crfgen_dagster.db_check import run_checks
+
+    with throwaway_pg_url() as url:
+        monkeypatch.setenv("CRFGEN_REVIEW_DB_URL", url)
+        (check,) = [r for r in run_checks(None, tmp_path) if r.name == "review-store"]
+        assert check.status == "FAIL" and "run `alembic upgrade head`" in check.detail
+        upgrade(url)
+        (check,) = [r for r in run_checks(None, tmp_path) if r.name == "review-store"]
+        assert (check.status, check.detail.endswith("at revision 0002 (head)")) == ("OK", True)
