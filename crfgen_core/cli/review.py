@@ -141,10 +141,12 @@ def run_correct(args: argparse.Namespace) -> int:
     correction = correction_from_fields(
         args.kind, args.fields, {"study": args.study, "author": args.author, "reason": args.reason}
     )
+    from crfgen_core.review.review_store import pipeline_corrections_file
+
     store = _store(args)
     event = store.record(correction)
     print(f"recorded {correction.id} {correction.kind} {correction.target_key()} (audit seq {event.seq})")
-    print(f"pipeline file: {store.sync_pipeline_file(correction.study)}")
+    print(f"pipeline file: {pipeline_corrections_file(store.data_dir, correction.study)}")
     return 0
 
 
@@ -207,12 +209,17 @@ def run_decide(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from crfgen_core.review.sign_off import review_status
+    from crfgen_core.review.sign_off import read_approval, review_status
 
     review = review_status(_store(args), args.package)
     print(f"{review.package}: {review.status.value} (manifest sha256 {review.manifest_sha256})")
     for problem in review.problems:
         print(f"  DOES NOT VERIFY: {problem}")
+    listed = read_approval(args.package)
+    if listed is not None:
+        same = "this manifest" if listed.manifest_sha256 == review.manifest_sha256 else "ANOTHER manifest"
+        count = len(listed.approvals)
+        print(f"  listed as approved ({count} approval(s)) for {same} {listed.manifest_sha256}")
     for d in review.decisions:
         current = "" if d.manifest_sha256 == review.manifest_sha256 else "  [another manifest]"
         print(f"  {d.decided_at} {d.decision} by {d.signer}: {d.reason} ({d.manifest_sha256[:12]}){current}")

@@ -172,7 +172,6 @@ class AuditRecorder:
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
         self.connection: sa.Connection | None = None
-        self.recorded: list[RecordedEvent] = []
 
     def record(self, event: AuditEvent) -> RecordedEvent:
         try:
@@ -184,7 +183,6 @@ class AuditRecorder:
             raise AuditTrailError(
                 f"audit event {event.action.value} {event.subject} not recorded: {exc}"
             ) from exc
-        self.recorded.append(recorded)
         return recorded
 
 
@@ -212,12 +210,6 @@ def audited(data_dir: Path | None = None, *, url: str | None = None) -> Iterator
             raise AuditTrailError(f"audit events not committed after the action: {exc}") from exc
         finally:
             recorder.connection.close()
-
-
-def record_event(event: AuditEvent, data_dir: Path | None = None, *, url: str | None = None) -> RecordedEvent:
-    """Record one event on its own (the action is already done, or is the event itself)."""
-    with audited(data_dir, url=url) as recorder:
-        return recorder.record(event)
 
 
 def read_events(engine: sa.Engine) -> list[RecordedEvent]:

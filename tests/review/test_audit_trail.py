@@ -19,8 +19,8 @@ from crfgen_core.review.audit_trail import (
     AuditAction,
     AuditEvent,
     RecordedEvent,
+    audited,
     read_events,
-    record_event,
     row_hash,
     verify_chain,
 )
@@ -31,18 +31,17 @@ EVENTS = 5
 
 def _record(count: int, data_dir: Path | None = None, url: str | None = None) -> None:
     for n in range(1, count + 1):
-        record_event(
-            AuditEvent(
-                actor=f"reviewer{n % 2}",
-                action=AuditAction.CORRECTION_RECORDED,
-                study="STUDY-1",
-                subject=f"soa_cell schedule:soa/activity:a{n}/visit:v{n}",
-                reason=f"reason {n}",
-                after={"n": n, "text": "X"},
-            ),
-            data_dir,
-            url=url,
-        )
+        with audited(data_dir, url=url) as audit:
+            audit.record(
+                AuditEvent(
+                    actor=f"reviewer{n % 2}",
+                    action=AuditAction.CORRECTION_RECORDED,
+                    study="STUDY-1",
+                    subject=f"soa_cell schedule:soa/activity:a{n}/visit:v{n}",
+                    reason=f"reason {n}",
+                    after={"n": n, "text": "X"},
+                )
+            )
 
 
 def _sql(data_dir: Path, statement: str) -> None:
@@ -163,10 +162,11 @@ def test_concurrent_writers_extend_one_chain(tmp_path: Path) -> None:
     open_engine(review_db_url(tmp_path))  # migrated once, before the writers start
     script = (
         "import sys; from pathlib import Path; "
-        "from crfgen_core.review.audit_trail import AuditAction, AuditEvent, record_event\n"
+        "from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited\n"
         "for n in range(25):\n"
-        "    record_event(AuditEvent(actor=sys.argv[2], action=AuditAction.CT_CURRENT_CHANGED, "
-        "subject=f'ct/{n}', reason='concurrency'), Path(sys.argv[1]))\n"
+        "    with audited(Path(sys.argv[1])) as audit:\n"
+        "        audit.record(AuditEvent(actor=sys.argv[2], action=AuditAction.CT_CURRENT_CHANGED, "
+        "subject=f'ct/{n}', reason='concurrency'))\n"
     )
     writers = [
         subprocess.Popen([sys.executable, "-c", script, str(tmp_path), name])

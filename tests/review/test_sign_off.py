@@ -108,10 +108,13 @@ def test_the_two_person_rule_refuses_the_author_and_the_submitter(
     # without the rule, the author may approve
     monkeypatch.delenv("CRFGEN_REVIEW_TWO_PERSON")
     assert crf_gen(["review", "approve", str(package), "--signer", "alice", "--reason", "ok", *data]) == 0
+    capsys.readouterr()
     assert crf_gen(["review", "status", str(package), *data]) == 0
     status = capsys.readouterr().out.splitlines()
-    assert status[-3].endswith(f"approved (manifest sha256 {_sha(package / 'manifest.json')})")
-    assert [line.split(" by ")[1].split(":")[0] for line in status[-2:]] == ["bob", "alice"]
+    sha = _sha(package / "manifest.json")
+    assert status[0].endswith(f"approved (manifest sha256 {sha})")
+    assert status[1] == f"  listed as approved (2 approval(s)) for this manifest {sha}"
+    assert [line.split(" by ")[1].split(":")[0] for line in status[2:]] == ["bob", "alice"]
 
 
 def test_an_unpublished_folder_cannot_be_approved(example_design: CRFDesign, tmp_path: Path) -> None:

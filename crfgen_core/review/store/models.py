@@ -11,8 +11,6 @@ from __future__ import annotations
 from sqlalchemy import Boolean, CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-DECISIONS = ("approved", "rejected")
-
 
 class Base(DeclarativeBase):
     pass
