@@ -123,6 +123,16 @@ _engines: dict[str, sa.Engine] = {}
 _engines_lock = threading.Lock()
 
 
+def _drop_inherited_connections() -> None:
+    # A forked worker (Celery prefork) must not use the parent's pooled connections; close=False leaves
+    # them to the parent.
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_drop_inherited_connections)
+
+
 def open_engine(url: str) -> sa.Engine:
     """Given a URL, return this process's engine for it, the schema at head (SQLite is migrated here;
     PostgreSQL must have been migrated by `alembic upgrade head`)."""
