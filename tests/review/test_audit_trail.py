@@ -189,3 +189,36 @@ def test_postgresql_chain_detects_an_edit() -> None:
             connection.execute(forged, {"after": '{"n":99}'})
         report = verify_chain(engine)
         assert report.broken_seq == 2 and "edited" in str(report.broken)
+
+
+@pytest.mark.postgres
+def test_postgresql_concurrent_writers_and_the_store_api(tmp_path: Path) -> None:
+    """On PostgreSQL the table lock serializes appends from separate processes; corrections and their
+    events commit together there too."""
+    from crfgen_core.review.corrections import SoaCellFix
+    from crfgen_core.review.review_store import ReviewStore
+
+    with throwaway_pg_url() as url:
+        upgrade(url)
+        script = (
+            "import sys\n"
+            "from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited\n"
+            "for n in range(25):\n"
+            "    with audited(url=sys.argv[1]) as audit:\n"
+            "        audit.record(AuditEvent(actor=sys.argv[2], action=AuditAction.CT_CURRENT_CHANGED, "
+            "subject=f'ct/{n}', reason='concurrency'))\n"
+        )
+        writers = [subprocess.Popen([sys.executable, "-c", script, url, name]) for name in ("pg-a", "pg-b")]
+        assert [w.wait(timeout=120) for w in writers] == [0, 0]
+        store = ReviewStore(tmp_path, url=url)
+        cell = SoaCellFix(
+            study="STUDY-1", author="alice", reason="r", schedule="soa", activity="a", visit="v", action="set"
+        )
+        store.record(cell)
+        store.withdraw(cell.id, by="bob", reason="wrong")
+        report = verify_chain(store.engine)
+        assert report.ok and report.events == report.head_seq == 52
+        assert [e.action for e in read_events(store.engine)[-2:]] == [
+            "correction.recorded",
+            "correction.withdrawn",
+        ]
