@@ -5,8 +5,9 @@ sha256 of the package's manifest.json (which lists every file's sha256): a packa
 The package folder is immutable, so the approval is recorded beside it, never in it: the store keeps the
 decision and its audit event; `outbox/<study>/approved/<version>` links to the package and
 `outbox/<study>/approved/<version>.approval.json` names its manifest sha256 and every approval of it
-(written atomically). The two-person rule (`CRFGEN_REVIEW_TWO_PERSON=1`, or `two_person=True`) refuses a
-signer who authored a correction the package was built with, or who submitted (published) it.
+since its last rejection (written atomically; a rejection removes both). The two-person rule
+(`CRFGEN_REVIEW_TWO_PERSON=1`, or `two_person=True`) refuses a signer who authored a correction the
+package was built with, or who submitted (published) it.
 """
 
 from __future__ import annotations
@@ -132,13 +133,14 @@ def decide(
     )
 
     def list_approved(recorded: Decision) -> None:
-        if decision == "approved":
-            earlier = [
-                d
-                for d in current.decisions
-                if d.manifest_sha256 == current.manifest_sha256 and d.decision == "approved"
-            ]
-            _write_listing(package_dir, [*earlier, recorded], rule)
+        if decision != "approved":
+            _remove_listing(package_dir)  # a rejection revokes the approvals before it
+            return
+        earlier: list[Decision] = []
+        for d in current.decisions:
+            if d.manifest_sha256 == current.manifest_sha256:
+                earlier = [*earlier, d] if d.decision == "approved" else []
+        _write_listing(package_dir, [*earlier, recorded], rule)
 
     return store.record_decision(record, before={"status": current.status.value}, after_written=list_approved)
 
@@ -206,6 +208,18 @@ def _write_listing(package_dir: Path, approvals: list[Decision], rule: bool) -> 
         temp.unlink(missing_ok=True)
         temp.symlink_to(Path("..") / version, target_is_directory=True)
         os.replace(temp, link)
+        fsync_folder(folder)
+
+
+def _remove_listing(package_dir: Path) -> None:
+    folder = approved_dir(package_dir)
+    version = package_dir.resolve().name
+    removed = False
+    for entry in (folder / version, folder / f"{version}{APPROVAL_SUFFIX}"):
+        if entry.is_symlink() or entry.exists():
+            entry.unlink()
+            removed = True
+    if removed:
         fsync_folder(folder)
 
 

@@ -79,6 +79,13 @@ def test_a_rejection_then_an_approval(example_design: CRFDesign, tmp_path: Path)
     assert not approved_dir(package).exists()
     decide(store, package, decision="approved", signer="Dr Lee", reason="visit 3 is a phone call: fine")
     assert review_status(store, package).status is PackageStatus.APPROVED
+    assert (approved_dir(package) / package.name).is_symlink()
+    decide(store, package, decision="rejected", signer="Dr Kim", reason="visit 3 is on site after all")
+    assert review_status(store, package).status is PackageStatus.REJECTED
+    assert list(approved_dir(package).iterdir()) == []  # the approval is revoked from the listing
+    decide(store, package, decision="approved", signer="Dr Kim", reason="fixed by amendment note")
+    record = read_approval(package)
+    assert record is not None and [a.signer for a in record.approvals] == ["Dr Kim"]
 
 
 def test_the_two_person_rule_refuses_the_author_and_the_submitter(
