@@ -141,12 +141,12 @@ def run_correct(args: argparse.Namespace) -> int:
     correction = correction_from_fields(
         args.kind, args.fields, {"study": args.study, "author": args.author, "reason": args.reason}
     )
-    from crfgen_core.review.review_store import pipeline_corrections_file
+    from crfgen_core.review.study_file import study_corrections_path
 
     store = _store(args)
     event = store.record(correction)
     print(f"recorded {correction.id} {correction.kind} {correction.target_key()} (audit seq {event.seq})")
-    print(f"pipeline file: {pipeline_corrections_file(store.data_dir, correction.study)}")
+    print(f"pipeline file: {study_corrections_path(store.data_dir, correction.study)}")
     return 0
 
 

@@ -24,8 +24,8 @@ from crfgen_core.review.audit_trail import AuditAction, AuditEvent, RecordedEven
 from crfgen_core.review.corrections import CORRECTION_ADAPTER, Correction, CorrectionSet
 from crfgen_core.review.store.database import open_engine, review_db_url
 from crfgen_core.review.store.models import CorrectionRow, DecisionRow
+from crfgen_core.review.study_file import study_corrections_path
 
-PIPELINE_DIR = Path("review") / "corrections"
 T = TypeVar("T")
 
 
@@ -64,11 +64,6 @@ class Decision:
     reason: str
     decided_at: str
     audit_seq: int | None = None
-
-
-def pipeline_corrections_file(data_dir: Path, study: str) -> Path:
-    """Given the data directory and a study key, return the file the pipeline reads its corrections from."""
-    return data_dir / PIPELINE_DIR / f"{safe_dir_name(study)}.json"
 
 
 def _now() -> str:
@@ -179,7 +174,7 @@ class ReviewStore:
 
     def sync_pipeline_file(self, study: str) -> Path:
         """(Re)write the pipeline's corrections file of `study` from the store."""
-        path = pipeline_corrections_file(self.data_dir, study)
+        path = study_corrections_path(self.data_dir, study)
         atomic_write_bytes(path, self.correction_set(study).to_json().encode("utf-8"))
         return path
 
@@ -212,6 +207,8 @@ class ReviewStore:
 
     def _change(self, study: str, change: Callable[[sa.Connection], T]) -> T:
         """Apply one change and rewrite the study's pipeline file before the commit (see module doc)."""
+        if safe_dir_name(study) != study:  # the key names a file and an outbox folder: no path tricks
+            raise ValueError(f"study key {study!r} is not an outbox folder name (letters, digits, - _ .)")
         try:
             with self.engine.begin() as connection:
                 result = change(connection)
@@ -224,7 +221,7 @@ class ReviewStore:
                     study=study, corrections=[CORRECTION_ADAPTER.validate_json(p) for p in rows]
                 )
                 atomic_write_bytes(
-                    pipeline_corrections_file(self.data_dir, study), active.to_json().encode("utf-8")
+                    study_corrections_path(self.data_dir, study), active.to_json().encode("utf-8")
                 )
         except sa.exc.SQLAlchemyError:
             self.sync_pipeline_file(study)  # the file may hold what was not committed

@@ -7,7 +7,7 @@ decision and its audit event; `outbox/<study>/approved/<version>` links to the p
 `outbox/<study>/approved/<version>.approval.json` names its manifest sha256 and every approval of it
 since its last rejection (written atomically; a rejection removes both). The two-person rule
 (`CRFGEN_REVIEW_TWO_PERSON=1`, or `two_person=True`) refuses a signer who authored a correction the
-package was built with, or who submitted (published) it.
+package was built with (any listed in its crf_design.json), or who submitted (published) it.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ import sqlalchemy as sa
 
 from crfgen_core.atomic_files import atomic_write_bytes, fsync_folder
 from crfgen_core.model.base import Contract
-from crfgen_core.publication.audit import audit_package, read_manifest
+from crfgen_core.model.design import CRFDesign
+from crfgen_core.publication.audit import audit_package
 from crfgen_core.publication.ledger import manifest_sha256, package_key
 from crfgen_core.publication.manifest import MANIFEST_NAME
+from crfgen_core.publication.publisher import DESIGN_FILE_NAME
 from crfgen_core.review.audit_trail import AuditAction
 from crfgen_core.review.review_store import Decision, ReviewStore
 from crfgen_core.review.store.models import AuditEventRow
@@ -121,7 +123,7 @@ def decide(
         raise SignOffRefusedError(f"{package_dir}: does not verify as a published package ({why})")
     rule = two_person_rule_on() if two_person is None else two_person
     if rule and decision == "approved":
-        _check_two_persons(store, package_dir, read_manifest(package_dir).generated_at, signer)
+        _check_two_persons(store, package_dir, signer)
     record = Decision(
         study=package_dir.resolve().parent.name,
         package=current.package,
@@ -152,24 +154,15 @@ def _same_person(signer: str, other: str) -> bool:
     return wanted in {other, other.split("@", 1)[0]}
 
 
-def _check_two_persons(store: ReviewStore, package_dir: Path, generated_at: str, signer: str) -> None:
-    """Refuse a signer who authored a correction active when the package was built, or published it."""
-    built = datetime.fromisoformat(generated_at)
-    study = package_dir.resolve().parent.name
-    for stored in store.corrections(study, include_withdrawn=True):
-        correction = stored.correction
-        withdrawn_before = (
-            stored.withdrawn_at is not None and datetime.fromisoformat(stored.withdrawn_at) <= built
-        )
-        if (
-            correction.created_at <= built
-            and not withdrawn_before
-            and _same_person(signer, correction.author)
-        ):
+def _check_two_persons(store: ReviewStore, package_dir: Path, signer: str) -> None:
+    """Refuse a signer who authored a correction the package's build was given (whatever its outcome:
+    applied, unchanged, orphaned or rejected), or who published the package."""
+    design = CRFDesign.model_validate_json((package_dir / DESIGN_FILE_NAME).read_bytes())
+    for outcome in design.corrections:
+        if _same_person(signer, outcome.author):
             raise SignOffRefusedError(
-                f"two-person rule: {signer} authored correction {correction.id} "
-                f"({correction.kind} {correction.target_key()}) in this package; "
-                "another reviewer must approve"
+                f"two-person rule: {signer} authored correction {outcome.id} ({outcome.kind} "
+                f"{outcome.target}, {outcome.status}) in this package; another reviewer must approve"
             )
     with store.engine.connect() as connection:
         publishers = connection.scalars(

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from crfgen_core.cli import main as crf_gen
 from crfgen_core.review.audit_trail import read_events, verify_chain
 from crfgen_core.review.corrections import CorrectionSet, ItemDrop, SoaCellFix
-from crfgen_core.review.review_store import CorrectionConflictError, ReviewStore, pipeline_corrections_file
+from crfgen_core.review.review_store import CorrectionConflictError, ReviewStore
+from crfgen_core.review.study_file import study_corrections_path
 
 STUDY = "STUDY-1"
 
@@ -29,7 +30,7 @@ def _cell(visit: str = "week-2") -> SoaCellFix:
 
 
 def _pipeline_set(data_dir: Path) -> CorrectionSet:
-    return CorrectionSet.load(pipeline_corrections_file(data_dir, STUDY))
+    return CorrectionSet.load(study_corrections_path(data_dir, STUDY))
 
 
 def test_every_change_rewrites_the_pipeline_file(tmp_path: Path) -> None:
@@ -85,8 +86,8 @@ def test_a_conflicting_import_records_nothing(tmp_path: Path) -> None:
 
 def test_a_failed_pipeline_file_write_records_nothing(tmp_path: Path) -> None:
     store = ReviewStore(tmp_path)
-    pipeline_corrections_file(tmp_path, STUDY).parent.parent.mkdir(parents=True, exist_ok=True)
-    pipeline_corrections_file(tmp_path, STUDY).parent.write_text("not a folder")  # the write must fail
+    study_corrections_path(tmp_path, STUDY).parent.parent.mkdir(parents=True, exist_ok=True)
+    study_corrections_path(tmp_path, STUDY).parent.write_text("not a folder")  # the write must fail
     with pytest.raises(OSError):
         store.record(_cell())
     assert store.corrections(STUDY) == []
@@ -155,3 +156,10 @@ def test_the_cli_records_lists_exports_and_imports(
     listed = capsys.readouterr().out.splitlines()
     assert listed[0] == f"{STUDY}: 1 imported, 0 already recorded"
     assert listed[1].startswith(exported.corrections[0].id) and listed[1].endswith("active  ECG form")
+
+
+def test_a_study_key_that_is_not_a_folder_name_is_refused(tmp_path: Path) -> None:
+    store = ReviewStore(tmp_path)
+    with pytest.raises(ValueError, match="not an outbox folder name"):
+        store.record(_cell().model_copy(update={"study": "../elsewhere"}))
+    assert not (tmp_path / "review" / "elsewhere.json").exists() and store.studies() == []

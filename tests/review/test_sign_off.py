@@ -12,9 +12,13 @@ import pytest
 from review_db import publish
 
 from crfgen_core.cli import main as crf_gen
+from crfgen_core.examples import example_protocol_path
+from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.model.design import CRFDesign
+from crfgen_core.review.apply import apply_corrections
 from crfgen_core.review.audit_trail import read_events
 from crfgen_core.review.corrections import ItemDrop
+from crfgen_core.review.keys import study_key
 from crfgen_core.review.review_store import ReviewStore
 from crfgen_core.review.sign_off import (
     PackageStatus,
@@ -24,6 +28,8 @@ from crfgen_core.review.sign_off import (
     read_approval,
     review_status,
 )
+from crfgen_core.standards.cosmos import load_bundled_standards
+from crfgen_core.terminology.bundled import load_bundled_ct
 
 
 def _sha(path: Path) -> str:
@@ -95,10 +101,20 @@ def test_the_two_person_rule_refuses_the_author_and_the_submitter(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     store = ReviewStore(tmp_path)
-    study = "CRFGEN-EX-001"  # the outbox folder of the example study
-    store.record(ItemDrop(study=study, author="alice", reason="not collected", form="F.VS", item="IT.X"))
+    parsed = read_protocol(example_protocol_path("docx"))
+    form = example_design.forms[-1]
+    item = form.item_groups[0].items[-1]
+    store.record(
+        ItemDrop(
+            study=study_key(parsed), author="alice", reason="not collected", form=form.oid, item=item.oid
+        )
+    )
+    build = apply_corrections(
+        parsed, store.correction_set(study_key(parsed)), load_bundled_ct(), load_bundled_standards()
+    )
+    assert [(o.author, o.status) for o in build.design.corrections] == [("alice", "applied")]
     monkeypatch.setenv("CRFGEN_ACTOR", "carol@builder")
-    package = publish(example_design, tmp_path).directory
+    package = publish(build.design, tmp_path).directory
     monkeypatch.setenv("CRFGEN_REVIEW_TWO_PERSON", "1")
     data = ["--data-dir", str(tmp_path)]
     for signer in ("Alice", "carol"):
