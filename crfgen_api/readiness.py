@@ -2,10 +2,9 @@
 
 A readiness check is a callable taking the API's settings and instance holder and returning
 `CheckResult`s (crfgen_dagster.db_check's type: name, OK/FAIL/SKIP, one-line detail). The defaults are
-`crf-gen db-check`'s own checks (reused, not repeated: instance, storage, schema, data-dir, ct) and the
-daemon heartbeat. More come from the `crfgen.readiness` entry-point group (the review store registers
-its own there, or adds it to db_check.run_checks so that `crf-gen db-check` checks it too), or from the
-`checks` argument of `create_app`.
+`crf-gen db-check`'s own checks (reused, not repeated: instance, storage, schema, data-dir,
+review-store, ct) and the daemon heartbeat. More come from the `crfgen.readiness` entry-point group, or
+from the `checks` argument of `create_app`.
 """
 
 from __future__ import annotations

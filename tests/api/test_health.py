@@ -21,8 +21,9 @@ def test_liveness_needs_no_token(client) -> None:
 def test_readiness_lists_the_db_check_checks_and_the_daemon(client) -> None:
     response = client.get("/health/ready")
     checks = {c["name"]: c for c in response.json()["checks"]}
-    assert list(checks) == ["instance", "storage", "schema", "data-dir", "ct", "daemon"]
-    assert all(checks[name]["status"] == "OK" for name in ("instance", "storage", "schema", "data-dir", "ct"))
+    deployment = ("instance", "storage", "schema", "data-dir", "review-store", "ct")
+    assert list(checks) == [*deployment, "daemon"]
+    assert all(checks[name]["status"] == "OK" for name in deployment)
     # no dagster-daemon runs in this test: the sensor would never take an upload, so not ready
     assert checks["daemon"]["status"] == "FAIL" and "SENSOR" in checks["daemon"]["detail"]
     assert response.status_code == 503 and response.json()["ready"] is False
