@@ -94,8 +94,9 @@ def test_inbox_drop_to_published_package_through_webserver_and_daemon(pg_databas
             assert all(p.poll() is None for p in processes), "webserver or daemon exited"
             # a published package only: pathlib's '*' also matches the hidden '.<name>.partial' staging
             # directory, which the atomic rename may take away between the glob and the read
-            manifests = [m for m in (data / "outbox").glob("*/*/manifest.json")
-                         if not m.parent.name.startswith(".")]
+            manifests = [
+                m for m in (data / "outbox").glob("*/*/manifest.json") if not m.parent.name.startswith(".")
+            ]
             time.sleep(1)
         assert manifests, (tmp_path / "daemon.log").read_text()[-3000:]
         manifest = json.loads(manifests[0].read_text())
