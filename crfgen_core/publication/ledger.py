@@ -73,19 +73,22 @@ def new_record(
     )
 
 
-def records_for(ledger: Path, package_dir: Path) -> tuple[list[PublicationRecord], int]:
-    """Given a ledger and a package folder, return its records and the count of unreadable lines."""
-    key = package_key(package_dir)
+def read_records(ledger: Path) -> tuple[list[PublicationRecord], int]:
+    """Given a ledger, return its records in order and the count of unreadable lines."""
     found: list[PublicationRecord] = []
     unreadable = 0
     for line in ledger.read_text(encoding="utf-8", errors="replace").splitlines():
         if not line.strip():
             continue
         try:
-            record = PublicationRecord.model_validate(json.loads(line))
+            found.append(PublicationRecord.model_validate(json.loads(line)))
         except (ValueError, ValidationError):
             unreadable += 1
-            continue
-        if record.package == key:
-            found.append(record)
     return found, unreadable
+
+
+def records_for(ledger: Path, package_dir: Path) -> tuple[list[PublicationRecord], int]:
+    """Given a ledger and a package folder, return its records and the count of unreadable lines."""
+    key = package_key(package_dir)
+    records, unreadable = read_records(ledger)
+    return [record for record in records if record.package == key], unreadable

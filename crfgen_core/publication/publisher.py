@@ -12,7 +12,13 @@ from crfgen_core.atomic_files import atomic_write_bytes
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.atomic_dir import PackageExistsError, atomic_directory
-from crfgen_core.publication.ledger import ledger_for_outbox, new_record, record_publication
+from crfgen_core.publication.ledger import (
+    ledger_for_outbox,
+    manifest_sha256,
+    new_record,
+    read_records,
+    record_publication,
+)
 from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest, package_version_key
 from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited, default_actor
 
@@ -72,11 +78,21 @@ def publish_package(
     `package.published` event to the audit trail of the data directory (`<outbox>/..`) committed only
     once the rename is done: a package that cannot be audited is not published. Then
     outbox/<study>/current is replaced (temp file + rename) to name the new version folder.
+
+    Once per run: when `dagster_run_id` already published this protocol (its step was retried after the
+    worker running it died after the rename), that package is returned and nothing new is published.
     """
     names = [path.name for path in files]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates or DESIGN_FILE_NAME in names or MANIFEST_NAME in names:
         raise ValueError(f"package file names must be unique and not reserved: {duplicates or names}")
+    ledger = ledger or ledger_for_outbox(outbox)
+    earlier = (
+        published_by_run(outbox, ledger, dagster_run_id, design.protocol_sha256) if dagster_run_id else None
+    )
+    if earlier is not None:
+        atomic_write_bytes(earlier.directory.parent / CURRENT_POINTER, f"{earlier.directory.name}\n".encode())
+        return earlier
     study_dir = safe_dir_name(design.study_name)
     version = version_dir_name(study_dir, package_version_key(design.protocol_file, design.protocol_sha256))
     target = next_revision_dir(outbox / study_dir, version)
@@ -97,7 +113,7 @@ def publish_package(
             protocol_sha256=manifest.protocol_sha256,
             run_id=dagster_run_id,
         )
-        record_publication(ledger or ledger_for_outbox(outbox), record)
+        record_publication(ledger, record)
         audit.record(
             AuditEvent(
                 actor=f"dagster run {dagster_run_id}" if dagster_run_id else default_actor(),
@@ -110,6 +126,25 @@ def publish_package(
         )
     atomic_write_bytes(target.parent / CURRENT_POINTER, f"{target.name}\n".encode())
     return Publication(directory=target, manifest=manifest, manifest_sha256=record.manifest_sha256)
+
+
+def published_by_run(outbox: Path, ledger: Path, run_id: str, protocol_sha256: str) -> Publication | None:
+    """Given a run id and a protocol, return the package that run already published (None if none).
+
+    Only a package in place whose manifest is the one recorded counts: a record whose rename never
+    happened (the worker died in between) is a publication that did not finish.
+    """
+    if not ledger.is_file():
+        return None
+    records, _ = read_records(ledger)
+    for record in reversed(records):
+        if record.dagster_run_id != run_id or record.protocol_sha256 != protocol_sha256:
+            continue
+        manifest_path = outbox / record.package / MANIFEST_NAME
+        if manifest_path.is_file() and manifest_sha256(manifest_path) == record.manifest_sha256:
+            manifest = PublishedPackage.model_validate_json(manifest_path.read_text(encoding="utf-8"))
+            return Publication(manifest_path.parent, manifest, record.manifest_sha256)
+    return None
 
 
 def current_package(study_dir: Path) -> Path | None:

@@ -1,4 +1,4 @@
-"""Celery workers of protocol_job as real processes on the RabbitMQ at 127.0.0.1:5672, for tests and benchmarks.
+"""Celery workers of protocol_job as real processes on the RabbitMQ at 127.0.0.1:5672 (tests, benchmarks).
 
 Each caller uses its own queue name, so runs and workers of other tests (or people) sharing the broker
 never take each other's steps. Unreachable RabbitMQ skips locally and fails when CRFGEN_REQUIRE_RABBITMQ=1.
