@@ -10,8 +10,10 @@ from pathlib import Path
 import dagster as dg
 
 from crfgen_dagster.definitions import defs
+from crfgen_dagster.defs.ingestion.assets import OCR_POOL
 from crfgen_dagster.defs.jobs import PROTOCOL_ASSETS
 from crfgen_dagster.defs.publication.assets import UPSTREAM
+from crfgen_dagster.protocol_executor import protocol_executor
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,7 +51,9 @@ def test_definitions_have_the_designed_assets_checks_sensors_and_schedule() -> N
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 2 * * *", "UTC")
     for key in repo.asset_graph.get_all_asset_keys():
         assert repo.asset_graph.get(key).code_version, key
-    assert repo.get_job("protocol_job").executor_def is dg.in_process_executor
+    assert repo.get_job("protocol_job").executor_def is protocol_executor
+    assert repo.get_job("reference_data_job").executor_def is dg.in_process_executor
+    assert repo.assets_defs_by_key[dg.AssetKey("parsed_protocol")].op.pool == OCR_POOL
     # one list of protocol assets: every partitioned asset, and crf_package's manifest names the rest
     partitioned = {
         k.to_user_string()

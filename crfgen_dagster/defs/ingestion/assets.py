@@ -14,6 +14,8 @@ from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.inbox import inbox_dir, stored_protocol
 from crfgen_dagster.versions import CODE_VERSION, content_version
 
+OCR_POOL = "ocr"
+
 quarantine = dg.AssetSpec(
     "quarantine",
     group_name="ingestion",
@@ -64,6 +66,9 @@ def protocol_document(
     code_version=CODE_VERSION,
     group_name="ingestion",
     check_specs=protocol_check_specs,
+    # OCR of scanned SoA pages (tesseract, 4-8 s a page on one core) is the CPU-heaviest step: its pool
+    # caps how many run at once across runs and workers (`dagster instance concurrency set ocr N`).
+    pool=OCR_POOL,
 )
 def parsed_protocol(
     protocol_document: ProtocolDocument,
