@@ -236,6 +236,11 @@ def main() -> int:
     try:
         counts = run_counts(home, env)
     finally:
+        if workers:
+            from kombu import Connection
+
+            with Connection(env["CRFGEN_CELERY_BROKER"], connect_timeout=10) as connection:
+                connection.default_channel.queue_delete(env["CRFGEN_CELERY_QUEUE"])
         if database:
             admin_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     busy = sum(cpu.values())

@@ -11,4 +11,12 @@ case "${DAGSTER_PG_PASSWORD:-}" in
     echo "crfgen: DAGSTER_PG_PASSWORD is still the example value 'change-me'; set a long random password in deploy/.env (see deploy/RUNBOOK.md)" >&2
     exit 64 ;;
 esac
+# With the Celery executor the broker password is a secret too (RabbitMQ service, deploy/.env).
+if [ "${CRFGEN_EXECUTOR:-in_process}" = celery ]; then
+  case "${CRFGEN_CELERY_BROKER:-}" in
+    ""|*:@*|*:change-me@*)
+      echo "crfgen: CRFGEN_EXECUTOR=celery needs CRFGEN_RABBITMQ_PASSWORD set to a long random password in deploy/.env" >&2
+      exit 64 ;;
+  esac
+fi
 exec "$@"

@@ -48,6 +48,14 @@ def celery_env(base: dict[str, str], queue: str, backend: str = "rpc://") -> dic
     }
 
 
+def delete_queue(queue: str) -> None:
+    """Remove this caller's (durable) queue from the shared broker."""
+    from kombu import Connection
+
+    with Connection(BROKER, connect_timeout=10) as connection:
+        connection.default_channel.queue_delete(queue)
+
+
 def start_worker(name: str, queue: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     """`dagster-celery worker start` (the documented command), one step at a time, in its own session."""
     with log.open("ab") as out:

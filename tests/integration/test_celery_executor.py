@@ -22,6 +22,7 @@ from celery_workers import (
     CELERY_YAML,
     VENV_BIN,
     celery_env,
+    delete_queue,
     kill_worker,
     rabbitmq_unreachable,
     start_worker,
@@ -179,6 +180,7 @@ def test_protocol_job_on_two_celery_workers_survives_a_killed_worker(
     finally:
         for process in workers.values():
             stop_worker(process)
+        delete_queue(queue)
 
     # every step went through a worker; the killed one's step ran again, on the worker still alive
     assert {step for step, _ in taken} >= {"protocol_document", "parsed_protocol", "crf_package"}

@@ -85,7 +85,7 @@ def test_required_settings_fail_fast_when_missing() -> None:
 def test_services_image_healthchecks_and_volumes() -> None:
     spec = compose()
     services = spec["services"]
-    assert set(services) == {"postgres", *APP_SERVICES}
+    assert set(services) == {"postgres", *APP_SERVICES, "rabbitmq", "worker"}
     env = env_example()
     image = f"ghcr.io/{env['GHCR_ORG']}/protocol-to-crf-generator:{env['VERSION']}"
     assert {services[name]["image"] for name in APP_SERVICES} == {image}
@@ -111,6 +111,24 @@ def test_services_image_healthchecks_and_volumes() -> None:
     api_mounts = {volume.split(":")[1] for volume in services["api"]["volumes"]}
     assert {mount for mount in data_mounts if mount.startswith("/data/")} <= api_mounts
     assert "api_tokens:/data/api" in services["api"]["volumes"]
+
+
+def test_celery_workers_share_the_image_data_and_instance_of_the_run_process() -> None:
+    """profile celery: RabbitMQ plus workers that see what user_code sees (docs/scale-out.md)."""
+    services = compose()["services"]
+    worker, user_code = services["worker"], services["user_code"]
+    assert services["rabbitmq"]["profiles"] == worker["profiles"] == ["celery"]
+    assert "profiles" not in user_code  # the default stack is unchanged
+    assert worker["image"] == user_code["image"]
+    assert worker["volumes"] == user_code["volumes"] and worker["environment"] == user_code["environment"]
+    assert worker["command"][:3] == ["dagster-celery", "worker", "start"]
+    config = worker["command"][worker["command"].index("-y") + 1]
+    assert f"COPY deploy/celery.yaml {config}" in (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    queue = worker["command"][worker["command"].index("-q") + 1]
+    assert queue == user_code["environment"]["CRFGEN_CELERY_QUEUE"]
+    assert "@rabbitmq:5672/" in user_code["environment"]["CRFGEN_CELERY_BROKER"]
+    assert worker["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+    assert services["rabbitmq"]["volumes"] == ["rabbitmq_data:/var/lib/rabbitmq"]
 
 
 def test_every_instance_setting_reaches_every_dagster_service() -> None:
