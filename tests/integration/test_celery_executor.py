@@ -4,6 +4,7 @@ The run is started the way the run launcher starts it (a separate process, `dags
 CRFGEN_EXECUTOR=celery; every step is a message on this test's own queue, taken by one of two
 `dagster-celery worker start` processes. Then a worker is SIGKILLed while it runs a step: the step must
 run again on the other worker, and exactly one package must be published and pass `crf-gen audit`.
+The OCR pool starts at limit 0: parsed_protocol must wait for a slot (no worker gets it) until it is 1.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from celery_workers import (
 from throwaway_postgres import REPO_ROOT, production_instance_env, throwaway_database
 
 from crfgen_core.examples import example_protocol_path
+from crfgen_dagster.defs.ingestion.assets import OCR_POOL
 from crfgen_dagster.defs.jobs import REFERENCE_ASSETS
 from crfgen_dagster.defs.partitions import PROTOCOL_VERSIONS
 from crfgen_dagster.inbox import register_protocol
@@ -157,13 +159,22 @@ def test_protocol_job_on_two_celery_workers_survives_a_killed_worker(
     try:
         for name in workers:
             wait_until_ready(logs[name])
-        run = launch_run(env, partition, logs["run"])
-        killed = ""
+        killed, pool_waited = "", False
         with dg.DagsterInstance.get() as instance:
+            instance.event_log_storage.set_concurrency_slots(OCR_POOL, 0)
+            run = launch_run(env, partition, logs["run"])
             deadline = time.monotonic() + 300
             while run.poll() is None and time.monotonic() < deadline:
                 runs = instance.get_run_records(dg.RunsFilter(job_name="protocol_job"))
                 taken = step_workers(instance, runs[0].dagster_run.run_id) if runs else []
+                if (
+                    not pool_waited
+                    and instance.event_log_storage.get_concurrency_info(OCR_POOL).pending_step_count
+                ):
+                    # the run asked for an OCR slot and got none: the step was not sent to any worker
+                    assert "parsed_protocol" not in {step for step, _ in taken}
+                    pool_waited = True
+                    instance.event_log_storage.set_concurrency_slots(OCR_POOL, 1)
                 hosts = [host for step, host in taken if step == KILLED_STEP]
                 if hosts and not killed and step_events(instance, runs[0].dagster_run.run_id, KILLED_STEP):
                     killed = next(name for name in workers if hosts[0].startswith(f"{name}-"))
@@ -184,6 +195,7 @@ def test_protocol_job_on_two_celery_workers_survives_a_killed_worker(
 
     # every step went through a worker; the killed one's step ran again, on the worker still alive
     assert {step for step, _ in taken} >= {"protocol_document", "parsed_protocol", "crf_package"}
+    assert pool_waited, "parsed_protocol never waited for the OCR pool"
     assert killed, f"{KILLED_STEP} was never seen starting: {taken}"
     survivor = next(name for name in workers if name != killed)
     attempts = [host for step, host in taken if step == KILLED_STEP]
