@@ -148,6 +148,12 @@ def wait_ready(log: Path, timeout: float = 180.0) -> None:
         time.sleep(0.5)
 
 
+def runs_in_flight(home: Path, env: dict[str, str]) -> bool:
+    return any(
+        key.endswith((":QUEUED", ":NOT_STARTED", ":STARTING", ":STARTED")) for key in run_counts(home, env)
+    )
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     pids = descendants(process.pid)
     for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -229,6 +235,13 @@ def main() -> int:
                 break
             time.sleep(SAMPLE_SECONDS)
         wall = time.monotonic() - started
+        # the last package is in place before its run has recorded success: let the runs finish, or
+        # stopping the daemon now would count an interrupted (failed) run
+        while (
+            daemon.poll() is None and runs_in_flight(home, env) and time.monotonic() - started < args.timeout
+        ):
+            cpu_seconds([pid for root in (daemon, *workers) for pid in descendants(root.pid)], cpu)
+            time.sleep(SAMPLE_SECONDS)
     finally:
         for process in (daemon, *workers):
             stop(process)
