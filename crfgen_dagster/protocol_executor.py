@@ -52,7 +52,7 @@ class ExecutorSettings(BaseModel):
     def from_env(cls, env: Mapping[str, str]) -> ExecutorSettings:
         try:
             return cls(
-                kind=env.get("CRFGEN_EXECUTOR", "in_process") or "in_process",  # type: ignore[arg-type]
+                kind=env.get("CRFGEN_EXECUTOR", "in_process") or "in_process",
                 broker=env.get("CRFGEN_CELERY_BROKER") or DEFAULT_BROKER,
                 backend=env.get("CRFGEN_CELERY_BACKEND") or DEFAULT_BACKEND,
                 queue=env.get("CRFGEN_CELERY_QUEUE") or DEFAULT_QUEUE,
@@ -86,7 +86,7 @@ def _create_executor(init_context: dg.InitExecutorContext) -> dg.Executor:
 
 protocol_executor = dg.ExecutorDefinition(
     name="crfgen_protocol",
-    config_schema=dg.in_process_executor.config_schema,
+    config_schema=dg.in_process_executor.config_schema.as_field(),
     executor_creation_fn=_create_executor,
     description="In-process, or Celery workers when CRFGEN_EXECUTOR=celery (read when the run starts).",
 )
