@@ -47,6 +47,6 @@ ct_refresh_job = dg.define_asset_job(
 corrections_job = dg.define_asset_job(
     "corrections_job",
     selection=dg.AssetSelection.assets("review_corrections").downstream(),
-    executor_def=dg.in_process_executor,
+    executor_def=protocol_executor,
     description="Rebuild one protocol version's design and package after its study's corrections changed.",
 )
