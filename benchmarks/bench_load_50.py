@@ -223,10 +223,12 @@ def main() -> int:
     started = time.monotonic()
     peak, peak_processes, done = 0, 0, 0
     cpu: dict[int, float] = {}
+    worker_pids: set[int] = set()
     try:
         while time.monotonic() - started < args.timeout:
             pids = [pid for root in (daemon, *workers) for pid in descendants(root.pid)]
             cpu_seconds(pids, cpu)
+            worker_pids.update(pid for process in workers for pid in descendants(process.pid))
             rss = rss_bytes(pids)
             if rss > peak:
                 peak, peak_processes = rss, len(pids)
@@ -263,6 +265,10 @@ def main() -> int:
     print(f"wall time              {wall:.1f} s (daemon start to last package)")
     print(f"peak RSS (daemon+runs) {peak / (1024 * 1024):.0f} MB over {peak_processes} processes")
     print(f"CPU seconds            {busy:.0f} s ({busy / max(done, 1):.1f} s per package)")
+    if workers:
+        # what one more worker machine must supply per protocol; the rest stays on the Dagster host
+        on_workers = sum(seconds for pid, seconds in cpu.items() if pid in worker_pids)
+        print(f"  of which on workers  {on_workers:.0f} s ({on_workers / max(done, 1):.1f} s per package)")
     print(f"instance storage       {'PostgreSQL' if database else 'SQLite'}")
     workers_text = f" ({args.workers} worker(s), one step at a time each)" if workers else ""
     print(f"executor               {args.executor}{workers_text}")
