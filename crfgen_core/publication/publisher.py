@@ -20,7 +20,7 @@ from crfgen_core.publication.ledger import (
     record_publication,
 )
 from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest, package_version_key
-from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited, default_actor
+from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited, default_actor, has_event
 
 DESIGN_FILE_NAME = "crf_design.json"
 # outbox/<study>/current names the study's most recently published version folder (one line).
@@ -91,6 +91,7 @@ def publish_package(
         published_by_run(outbox, ledger, dagster_run_id, design.protocol_sha256) if dagster_run_id else None
     )
     if earlier is not None:
+        _record_missing_publication_event(outbox, earlier, design, dagster_run_id)
         atomic_write_bytes(earlier.directory.parent / CURRENT_POINTER, f"{earlier.directory.name}\n".encode())
         return earlier
     study_dir = safe_dir_name(design.study_name)
@@ -126,6 +127,27 @@ def publish_package(
         )
     atomic_write_bytes(target.parent / CURRENT_POINTER, f"{target.name}\n".encode())
     return Publication(directory=target, manifest=manifest, manifest_sha256=record.manifest_sha256)
+
+
+def _record_missing_publication_event(
+    outbox: Path, earlier: Publication, design: CRFDesign, run_id: str | None
+) -> None:
+    """A worker that died between the package's rename and the audit commit left a package the trail does
+    not name: the retried step records its `package.published` event, so every package is audited."""
+    package = f"{earlier.directory.parent.name}/{earlier.directory.name}"
+    if has_event(outbox.parent, AuditAction.PACKAGE_PUBLISHED, package):
+        return
+    with audited(outbox.parent) as audit:
+        audit.record(
+            AuditEvent(
+                actor=f"dagster run {run_id}",
+                action=AuditAction.PACKAGE_PUBLISHED,
+                study=earlier.directory.parent.name,
+                subject=package,
+                reason=f"published from protocol {design.protocol_file} (event recorded by the retried step)",
+                after={"manifest_sha256": earlier.manifest_sha256, "protocol_sha256": design.protocol_sha256},
+            )
+        )
 
 
 def published_by_run(outbox: Path, ledger: Path, run_id: str, protocol_sha256: str) -> Publication | None:

@@ -218,6 +218,15 @@ def read_events(engine: sa.Engine) -> list[RecordedEvent]:
     return [RecordedEvent.model_validate(dict(row)) for row in rows]
 
 
+def has_event(data_dir: Path, action: AuditAction, subject: str) -> bool:
+    """Whether the data directory's trail holds an event of `action` on `subject`."""
+    query = sa.select(AuditEventRow.seq).where(
+        AuditEventRow.action == action.value, AuditEventRow.subject == subject
+    )
+    with open_engine(review_db_url(data_dir)).connect() as connection:
+        return connection.execute(query.limit(1)).first() is not None
+
+
 def verify_chain(engine: sa.Engine) -> ChainReport:
     """Recompute the chain; report the first row that breaks it (edited, inserted, deleted) or the head."""
     events = read_events(engine)

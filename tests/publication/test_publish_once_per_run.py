@@ -15,6 +15,8 @@ from crfgen_core.model.design import CRFDesign
 from crfgen_core.publication.audit import audit_package
 from crfgen_core.publication.ledger import ledger_for_outbox
 from crfgen_core.publication.publisher import current_package, publish_package
+from crfgen_core.review.audit_trail import AuditAction, has_event, read_events
+from crfgen_core.review.store.database import URL_ENV, open_engine, review_db_url
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_core.terminology.bundled import load_bundled_ct
 
@@ -60,3 +62,19 @@ def test_another_run_or_a_record_without_its_package_publishes_a_new_one(
     again = publish_package(design, [source], outbox, dagster_run_id="run-b")
     assert again.directory.name == f"{first.directory.name}-r2" and again.directory.is_dir()
     assert audit_package(again.directory).anchor
+
+
+def test_a_retried_step_records_the_publication_the_dead_worker_did_not_audit(
+    design: CRFDesign, source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outbox = tmp_path / "data" / "outbox"
+    # The package is renamed into place, but its event lands elsewhere: as if it was never committed.
+    monkeypatch.setenv(URL_ENV, f"sqlite:///{tmp_path / 'lost.sqlite3'}")
+    first = publish_package(design, [source], outbox, dagster_run_id="run-a")
+    monkeypatch.delenv(URL_ENV)
+    package = f"{first.directory.parent.name}/{first.directory.name}"
+    assert not has_event(tmp_path / "data", AuditAction.PACKAGE_PUBLISHED, package)
+    publish_package(design, [source], outbox, dagster_run_id="run-a")
+    publish_package(design, [source], outbox, dagster_run_id="run-a")
+    events = read_events(open_engine(review_db_url(tmp_path / "data")))
+    assert [(e.action, e.subject) for e in events] == [(AuditAction.PACKAGE_PUBLISHED.value, package)]
