@@ -7,7 +7,8 @@ the right type that fails the intake preflight (page limit, encryption, zip bomb
 own `preflight`) is quarantined with the reason the sensor would give (422). Anything else is linked into
 inbox/ under its own name (never over another file), where the sensor takes it as any dropped file.
 The file is staged in a hidden folder inside the inbox (skipped by the scan; same file system, so the
-final step is a link, atomic).
+final step is a link, atomic); one left by a killed API process is removed by the inbox tick
+(crfgen_dagster/leftovers.py).
 """
 
 from __future__ import annotations
@@ -37,12 +38,12 @@ from crfgen_dagster.inbox import (
     protocols_dir,
     quarantine,
 )
+from crfgen_dagster.leftovers import UPLOAD_STAGING_PREFIX
 
 UPLOAD_PATH = "/protocols"
 # The multipart envelope around the file: boundaries, part headers, the file name.
 MULTIPART_ALLOWANCE = 64 * 1024
 COPY_CHUNK = 1 << 20
-STAGING_PREFIX = ".upload-"
 # Refused by content before anything is kept: not a protocol at all.
 WRONG_TYPE_CODES = {"UNSUPPORTED_FORMAT", "CORRUPT"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -143,7 +144,7 @@ def accept_upload(source: BinaryIO, name: str, data_dir: Path, limit: int) -> Ac
     """Stage, check and link one uploaded file into the inbox; raise ApiError for every refusal."""
     inbox = inbox_dir(data_dir)
     inbox.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=inbox))
+    staging = Path(tempfile.mkdtemp(prefix=UPLOAD_STAGING_PREFIX, dir=inbox))
     try:
         staged = staging / name
         sha256, size = _copy_capped(source, staged, limit)

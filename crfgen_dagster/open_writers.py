@@ -1,4 +1,4 @@
-"""Which files a process on this host still holds open for writing (Linux /proc).
+"""Which files a process on this host still holds open, for writing or at all (Linux /proc).
 
 A sender that pauses longer than the settle window leaves a file whose size and mtime look stable; if it
 still has the file open for writing, the file is not finished. Only processes this one may inspect are
@@ -19,6 +19,15 @@ _READ_ONLY = 0o0
 
 def open_for_writing(paths: Iterable[Path], proc: Path = PROC) -> set[Path]:
     """Given files, return those that some visible process has open for writing (empty without /proc)."""
+    return _held(paths, proc, writing_only=True)
+
+
+def held_open(paths: Iterable[Path], proc: Path = PROC) -> set[Path]:
+    """Given files, return those that some visible process has open in any mode (empty without /proc)."""
+    return _held(paths, proc, writing_only=False)
+
+
+def _held(paths: Iterable[Path], proc: Path, *, writing_only: bool) -> set[Path]:
     by_identity: dict[tuple[int, int], Path] = {}
     names: set[str] = set()
     for path in paths:
@@ -40,7 +49,9 @@ def open_for_writing(paths: Iterable[Path], proc: Path = PROC) -> set[Path]:
             except OSError:
                 continue
             held = by_identity.get((info.st_dev, info.st_ino))
-            if held is not None and held not in found and _writable(process, descriptor):
+            if held is None or held in found:
+                continue
+            if not writing_only or _writable(process, descriptor):
                 found.add(held)
     return found
 

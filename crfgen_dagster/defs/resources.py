@@ -5,6 +5,7 @@ never at import. Variables and defaults:
   CRFGEN_DATA_DIR              data directory                     ./.data (resolved against the cwd)
   CRFGEN_COVERAGE_THRESHOLD    minimum share of mapped activities  0.5
   CRFGEN_SETTLE_SECONDS        inbox: unchanged this long = stable 30
+  CRFGEN_LEFTOVER_GRACE_SECONDS  temp files of killed runs/uploads  3600 (then removed, if not open)
   CRFGEN_CT_SOURCE             CT refresh source (folder/file/URL) none: the store's current version
   CRFGEN_CT_CHANGE_ACTION      "rebuild" or "flag"                 rebuild
 """
@@ -21,6 +22,7 @@ from crfgen_core.terminology.bundled import open_seeded_store
 from crfgen_core.terminology.ct_index import CTIndex
 from crfgen_core.terminology.ct_refresh import PackageRefresh, refresh_ct
 from crfgen_core.terminology.ct_store import CTStore
+from crfgen_dagster.leftovers import DEFAULT_GRACE_SECONDS
 
 DEFAULT_DATA_DIR = ".data"
 
@@ -31,6 +33,7 @@ class CRFGenSettings(dg.ConfigurableResource["CRFGenSettings"]):
     data_dir: str = DEFAULT_DATA_DIR
     coverage_threshold: float = 0.5
     settle_seconds: float = 30.0
+    leftover_grace_seconds: float = DEFAULT_GRACE_SECONDS
     ct_change_action: Literal["rebuild", "flag"] = "rebuild"
 
     @property
@@ -124,6 +127,7 @@ def settings_from_env(env: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
             data_dir=data_dir,
             coverage_threshold=float(env.get("CRFGEN_COVERAGE_THRESHOLD", "0.5")),
             settle_seconds=float(env.get("CRFGEN_SETTLE_SECONDS", "30")),
+            leftover_grace_seconds=float(env.get("CRFGEN_LEFTOVER_GRACE_SECONDS", DEFAULT_GRACE_SECONDS)),
             ct_change_action="flag" if action == "flag" else "rebuild",
         ),
         "terminology": TerminologySource(data_dir=data_dir, source=env.get("CRFGEN_CT_SOURCE", "")),

@@ -5,7 +5,8 @@ definitions load. The cursor holds the files seen but not yet stable ({name: [si
 first_seen_ns]}). New bytes run with run_key = sha256; bytes already stored run again only when their
 version is neither published nor running (a failed protocol is retried by dropping it again). A file
 that cannot be read or moved is quarantined or reported by `scan_inbox`, each quarantined file is an
-observation of the `quarantine` asset, and the tick itself does not fail on any one file.
+observation of the `quarantine` asset, and the tick itself does not fail on any one file. Each tick
+also removes temporary files that killed runs or uploads left behind (`leftovers.py`).
 """
 
 import json
@@ -18,6 +19,7 @@ from crfgen_dagster.defs.partitions import PROTOCOL_VERSIONS, protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.inbox import DuplicateDrop, InboxScan, QuarantinedFile, scan_inbox, stored_intakes
 from crfgen_dagster.instance_records import latest_materialization
+from crfgen_dagster.leftovers import remove_leftovers
 
 DEFAULT_INTERVAL_SECONDS = 5
 # The sensor daemon evaluates sensors at most every 5 s whatever the interval: a file this close to
@@ -93,6 +95,8 @@ def _tick_summary(scan: InboxScan) -> str:
 def inbox_tick(
     context: dg.SensorEvaluationContext, settings: CRFGenSettings
 ) -> dg.SensorResult | dg.SkipReason:
+    for leftover in remove_leftovers(settings.data_path, settings.leftover_grace_seconds):
+        context.log.warning(f"removed a temporary leftover of a killed run or upload: {leftover}")
     waiting = _reference_data_request(context.instance)
     if isinstance(waiting, dg.SkipReason):
         return waiting

@@ -1,8 +1,5 @@
 """Publication: outbox/<study>/<version>/ with manifest.json, only when every blocking check passed."""
 
-import tempfile
-from pathlib import Path
-
 import dagster as dg
 
 from crfgen_core.model.design import CRFDesign
@@ -12,6 +9,7 @@ from crfgen_dagster.defs.jobs import PROTOCOL_ASSETS
 from crfgen_dagster.defs.partitions import protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
 from crfgen_dagster.instance_records import latest_materialization
+from crfgen_dagster.leftovers import supporting_scratch
 from crfgen_dagster.stage_files import StageFiles
 from crfgen_dagster.versions import CODE_VERSION
 
@@ -37,8 +35,8 @@ def crf_package(
         record = latest_materialization(context.instance, asset, context.partition_key)
         if record is not None:
             upstream[asset] = f"{record.run_id}:{record.storage_id}"
-    with tempfile.TemporaryDirectory(prefix="crfgen-supporting-") as scratch:
-        supporting = render_output(crf_design, "supporting", Path(scratch))
+    with supporting_scratch(settings.data_path) as scratch:  # a killed run's is removed by the inbox tick
+        supporting = render_output(crf_design, "supporting", scratch)
         files = [
             *odm_xml.paths(),
             *annotated_crf.paths(),
