@@ -490,6 +490,45 @@ def empty_paragraphs_docx(folder: Path, count: int = EMPTY_PARAGRAPHS) -> Path:
     return path
 
 
+SLOW_PDF_PAGES = 1_500
+SLOW_PDF_GLYPH_RUNS = 20_000
+
+
+def slow_pdf(folder: Path, pages: int = SLOW_PDF_PAGES, glyph_runs: int = SLOW_PDF_GLYPH_RUNS) -> Path:
+    """A hand-written PDF of `pages` pages (within the page limit) that all draw one shared content stream
+    of `glyph_runs` text objects: about 300 KB on disk, tens of milliseconds of PDFium work per page."""
+    # ticks ("x") on a 10-point grid: every page is an SoA candidate, so its geometry is read too
+    run = b"BT /F1 6 Tf %d %d Td (x) Tj ET\n"
+    ops = b"".join(run % (i % 60 * 10, i // 60 % 79 * 10) for i in range(glyph_runs))
+    stream = zlib.compress(ops, 9)
+    first_page = 5  # after catalog, page tree, font and the shared content stream
+    kids = b" ".join(b"%d 0 R" % (first_page + i) for i in range(pages))
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        *[page] * pages,
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    path = folder / "slow.pdf"
+    path.write_bytes(out.getvalue())
+    return path
+
+
 @dataclass(frozen=True)
 class HostileCase:
     build: Callable[[Path], Path]

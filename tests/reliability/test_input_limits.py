@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_files import empty_paragraphs_docx, many_pages_pdf
+from hostile_files import empty_paragraphs_docx, many_pages_pdf, slow_pdf
 
 from crfgen_core.examples import example_protocol_path
 from crfgen_core.ingest.errors import CorruptProtocolError, EncryptedProtocolError, InputLimitExceededError
@@ -19,6 +19,8 @@ from crfgen_core.ingest.limits import (
     InputLimits,
     check_input_limits,
 )
+from crfgen_core.ingest.pdf.pdf_document import OpenPdf
+from crfgen_core.ingest.pdf.pdf_schedules import pdf_soa_grids
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.ingest.running_deadline import check_running_deadline
 
@@ -103,6 +105,24 @@ def test_the_deadline_stops_a_docx_while_its_body_is_read(tmp_path: Path) -> Non
     with pytest.raises(InputLimitExceededError, match="DOCX paragraphs and tables"):
         read_protocol(path, InputLimits(max_extraction_seconds=1.0))
     assert time.monotonic() - started < 10
+
+
+def test_the_deadline_stops_a_pdf_while_its_pages_are_read(tmp_path: Path) -> None:
+    """1,500 pages drawing one 20,000-glyph content stream (290 KB) kept the reader busy for minutes: the
+    deadline was checked only between steps. Each page read now checks it first."""
+    path = slow_pdf(tmp_path)
+    with pytest.raises(InputLimitExceededError, match="PDF page"):
+        read_protocol(path, InputLimits(max_extraction_seconds=1.0))
+
+
+def test_the_pdf_deadline_is_not_taken_for_one_unreadable_page(tmp_path: Path) -> None:
+    """The SoA reader turns a failing page into a warning; a spent deadline must still end the read."""
+    path = slow_pdf(tmp_path, pages=3)
+    spent = ExtractionDeadline(path, max_seconds=1.0, started=time.monotonic() - 5)
+    with OpenPdf(path) as pdf:
+        assert len(pdf.texts) == 3  # read before the deadline: the tables' page reads meet it first
+        with spent.running(), pytest.raises(InputLimitExceededError, match="rules of PDF page 1"):
+            pdf_soa_grids(pdf)
 
 
 def test_a_deadline_checked_inside_a_reader_applies_only_while_it_runs(tmp_path: Path) -> None:

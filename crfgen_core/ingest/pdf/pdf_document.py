@@ -1,5 +1,9 @@
 """One open PDF per read: page texts, ruling segments and glyphs read once with pypdfium2 and cached, so
-the SoA reader, objectives, panels and metadata share them (a protocol used to be opened 4-5 times)."""
+the SoA reader, objectives, panels and metadata share them (a protocol used to be opened 4-5 times).
+
+Every page read through it first checks the running extraction deadline (running_deadline.py): a PDF
+built to be slow (thousands of pages drawing one huge content stream) stops at the deadline, one page
+late at most, instead of after the whole read. A single page inside PDFium is not interrupted."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from crfgen_core.ingest.pdf.page_geometry import (
     read_page_rules,
     with_chars,
 )
+from crfgen_core.ingest.running_deadline import check_running_deadline
 
 POINTS_PER_INCH = 72.0
 
@@ -81,6 +86,7 @@ class OpenPdf:
         if self._texts is None:
             texts = []
             for index in range(len(self._pdf)):
+                check_running_deadline(f"reading the text of {index} PDF pages")
                 page = self._pdf[index]
                 textpage = page.get_textpage()
                 texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
@@ -92,6 +98,7 @@ class OpenPdf:
     def rules(self, index: int) -> PageGeometry:
         """The page's size and ruling segments, without glyphs (the cheap first look)."""
         if index not in self._rules:
+            check_running_deadline(f"reading the rules of PDF page {index + 1}")
             page = self._pdf[index]
             try:
                 self._rules[index] = read_page_rules(page)
@@ -104,6 +111,7 @@ class OpenPdf:
         """The page's size, ruling segments and glyphs."""
         if index not in self._geometry:
             rules = self.rules(index)
+            check_running_deadline(f"reading the glyphs of PDF page {index + 1}")
             page = self._pdf[index]
             try:
                 self._geometry[index] = with_chars(rules, page, lambda page, textpage: self._recover(
@@ -119,6 +127,7 @@ class OpenPdf:
 
     def render(self, index: int, dpi: float) -> Image.Image:
         """The page rendered as a greyscale picture at `dpi`."""
+        check_running_deadline(f"rendering PDF page {index + 1}")
         page = self._pdf[index]
         try:
             bitmap = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True)

@@ -7,6 +7,7 @@ import bisect
 import itertools
 from dataclasses import replace
 
+from crfgen_core.ingest.errors import InputLimitExceededError
 from crfgen_core.ingest.pdf.aligned_tables import aligned_tables
 from crfgen_core.ingest.pdf.cell_text import CellText, cell_text, glyph_lines, text_lines
 from crfgen_core.ingest.pdf.page_finder import MIN_TICKS_ON_PAGE, TICK_TOKEN, candidate_pages
@@ -71,6 +72,8 @@ def pdf_soa_grids(pdf: OpenPdf, page_image_reader: PageImageReader | None = None
         done.add(index)
         try:
             found = _page_grids(pdf, index, furniture, carried, ocr.pages.get(index), bool(text_soa_pages))
+        except InputLimitExceededError:
+            raise  # the deadline is the whole read's, not this page's failure
         except Exception as exc:  # one damaged page must not lose the others
             reading.warnings.append(ExtractionWarning(
                 code="SOA_PAGE_UNREADABLE", page=index + 1,

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from PIL import Image
 
+from crfgen_core.ingest.errors import InputLimitExceededError
 from crfgen_core.ingest.pdf.page_geometry import PdfChar, Segment
 from crfgen_core.ingest.pdf.pdf_document import OpenPdf
 from crfgen_core.ingest.pdf.pixel_rules import band_rule_segments, pixel_segments
@@ -106,6 +107,8 @@ def ocr_scanned_pages(pdf: OpenPdf, reader: PageImageReader | None, limit: int |
             geometry = pdf.rules(index)
             result.pages[index] = read_picture(reader, pdf.render(index, OCR_DPI), geometry.width,
                                                geometry.height)
+        except InputLimitExceededError:
+            raise  # the deadline is the whole read's, not this page's failure
         except Exception as exc:  # one unreadable page must not lose the others
             failed.append(f"page {index + 1} ({type(exc).__name__}: {exc})")
             continue
