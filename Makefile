@@ -34,16 +34,19 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy crfgen_core crfgen_dagster crfgen_api
 
-## The Dagster UI on http://127.0.0.1:$(UI_PORT) (webserver + daemon, so the inbox sensor and schedules run).
+## The Dagster UI on http://$(UI_HOST):$(UI_PORT) (webserver + daemon, so the inbox sensor and schedules run).
 ## Started from DAGSTER_HOME with the workspace file: dg dev otherwise runs in the project root, where it
 ## warns that the root dagster.yaml (the template copied into DAGSTER_HOME) is not the one in use, and
 ## that no virtual environment is activated. Service logs at WARNING: the sensor daemon logs two INFO
 ## lines per idle tick; every tick and run is in the UI.
+## UI_HOST other than loopback is refused unless CRFGEN_UI_BEHIND_AUTH_PROXY=1 (deploy/ui_bind.sh).
 UI_PORT ?= 3000
+UI_HOST ?= 127.0.0.1
 ui: install $(DAGSTER_HOME)/dagster.yaml
-	@echo "Dagster UI on http://127.0.0.1:$(UI_PORT) (DAGSTER_HOME=$(DAGSTER_HOME), data in $(CRFGEN_DATA_DIR)); Ctrl-C stops it"
+	@sh deploy/ui_bind.sh "$(UI_HOST)"
+	@echo "Dagster UI on http://$(UI_HOST):$(UI_PORT) (DAGSTER_HOME=$(DAGSTER_HOME), data in $(CRFGEN_DATA_DIR)); Ctrl-C stops it"
 	cd $(DAGSTER_HOME) && $(abspath $(BIN))/dg dev -w $(CURDIR)/workspace.yaml \
-	  --host 127.0.0.1 --port $(UI_PORT) --log-level warning
+	  --host $(UI_HOST) --port $(UI_PORT) --log-level warning
 
 ## The HTTP API on http://127.0.0.1:$(API_PORT) (docs/api.md); tokens: crf-gen api-token create.
 API_PORT ?= 8080

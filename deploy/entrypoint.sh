@@ -1,7 +1,8 @@
 #!/bin/sh
-# Entry point of every crfgen container: refuse to start with the example database password, then run
-# the service's command. .env.example ships DAGSTER_PG_PASSWORD=change-me; a stack copied from it
-# unedited would otherwise run with a password anyone reading the repository knows.
+# Entry point of every crfgen container: refuse to start with the example database password, or with the
+# UI published beyond the host without an authenticating proxy declared (ui_bind.sh), then run the
+# service's command. .env.example ships DAGSTER_PG_PASSWORD=change-me; a stack copied from it unedited
+# would otherwise run with a password anyone reading the repository knows.
 set -eu
 case "${DAGSTER_PG_PASSWORD:-}" in
   "")
@@ -19,4 +20,6 @@ if [ "${CRFGEN_EXECUTOR:-in_process}" = celery ]; then
       exit 64 ;;
   esac
 fi
+# CRFGEN_WEB_BIND is set in the webserver's environment only: the host address its port is published on.
+sh "$(dirname "$0")/ui_bind.sh" "${CRFGEN_WEB_BIND:-127.0.0.1}"
 exec "$@"

@@ -232,10 +232,63 @@ def test_entrypoint_runs_the_command_with_a_real_password() -> None:
     assert done.returncode == 0 and done.stdout == "started\n"
 
 
+def _entrypoint(**env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sh", str(ENTRYPOINT), "echo", "started"],
+        env={"PATH": "/usr/bin:/bin", "DAGSTER_PG_PASSWORD": "x7Qw-long-random", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("bind", ["0.0.0.0", "::", "192.168.10.5", "crf.example.org"])
+def test_entrypoint_refuses_a_public_ui_bind_without_an_auth_proxy(bind: str) -> None:
+    for declared in ({}, {"CRFGEN_UI_BEHIND_AUTH_PROXY": "0"}, {"CRFGEN_UI_BEHIND_AUTH_PROXY": "yes"}):
+        done = _entrypoint(CRFGEN_WEB_BIND=bind, **declared)
+        assert done.returncode == 64 and "started" not in done.stdout, declared
+        assert f"refusing to publish the Dagster UI on {bind}" in done.stderr
+        assert "CRFGEN_UI_BEHIND_AUTH_PROXY=1" in done.stderr
+
+
+@pytest.mark.parametrize("bind", ["127.0.0.1", "127.0.1.1", "localhost", "::1", ""])
+def test_entrypoint_starts_a_loopback_ui_without_a_proxy(bind: str) -> None:
+    done = _entrypoint(CRFGEN_WEB_BIND=bind)
+    assert done.returncode == 0 and done.stdout == "started\n", done.stderr
+
+
+def test_entrypoint_starts_a_public_ui_bind_once_an_auth_proxy_is_declared() -> None:
+    done = _entrypoint(CRFGEN_WEB_BIND="0.0.0.0", CRFGEN_UI_BEHIND_AUTH_PROXY="1")
+    assert done.returncode == 0 and done.stdout == "started\n", done.stderr
+
+
+def test_the_webserver_service_passes_its_bind_to_the_entrypoint() -> None:
+    environment = compose()["services"]["webserver"]["environment"]
+    assert environment["CRFGEN_WEB_BIND"] == "127.0.0.1"
+    assert environment["CRFGEN_UI_BEHIND_AUTH_PROXY"] == "0"
+    published = compose()["services"]["webserver"]["ports"][0]
+    assert published.startswith(environment["CRFGEN_WEB_BIND"] + ":")  # the same variable decides both
+
+
+def test_make_ui_refuses_a_public_host_before_starting_anything(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["make", "-s", "ui", "UI_HOST=0.0.0.0", f"DAGSTER_HOME={tmp_path / 'home'}"],
+        cwd=REPO_ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode != 0 and "refusing to publish the Dagster UI on 0.0.0.0" in done.stderr
+    assert "Dagster UI on http" not in done.stdout
+
+
 def test_the_image_starts_every_service_through_the_entrypoint() -> None:
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     assert 'ENTRYPOINT ["/opt/dagster/entrypoint.sh"]' in text
-    assert "deploy/entrypoint.sh /opt/dagster/entrypoint.sh" in text
-    assert "!deploy/entrypoint.sh" in (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8")
+    assert "deploy/entrypoint.sh deploy/ui_bind.sh /opt/dagster/" in text
+    ignore = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8")
+    assert "!deploy/entrypoint.sh" in ignore and "!deploy/ui_bind.sh" in ignore
     # compose overrides `command` only, never `entrypoint`, so the check runs in every app service
     assert all("entrypoint" not in compose()["services"][name] for name in APP_SERVICES)
