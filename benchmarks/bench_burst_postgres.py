@@ -119,13 +119,25 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="crfgen-burst-"))
-    home, data = work / "dagster_home", work / "data"
+    home = work / "dagster_home"
     home.mkdir()
     config = (REPO / "dagster.yaml").read_text()
     config = re.sub(r"max_concurrent_runs: \d+", f"max_concurrent_runs: {args.max_concurrent}", config)
     (home / "dagster.yaml").write_text(config)
     db_name = f"crfgen_burst_{uuid.uuid4().hex[:10]}"
     admin(f'CREATE DATABASE "{db_name}"')
+    try:
+        return measure(args, work, db_name)
+    finally:  # also on Ctrl-C or an error: the shared server keeps no database of ours
+        admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        if args.keep:
+            print(f"kept                   {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path, db_name: str) -> int:
+    home, data = work / "dagster_home", work / "data"
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
@@ -161,31 +173,24 @@ def main() -> int:
             wall = time.monotonic() - started
         finally:
             stop(daemon)
-    try:
-        counts = run_counts(env)
-        published = published_sha256s(data / "outbox") & set(valid.values())
-        quarantined = quarantined_names(data / "quarantine")
-        lost_valid = sorted(name for name, sha in valid.items() if sha not in published)
-        lost_hostile = sorted(set(hostile) - quarantined)
-        left = sorted(path.name for path in (data / "inbox").iterdir())
-        tracebacks = log_path.read_text(errors="replace").count("Traceback")
-        print(f"dropped                {dropped} ({len(valid)} valid, {len(hostile)} hostile, poison first)")
-        print(f"published (valid)      {len(published)}")
-        print(f"quarantined            {len(quarantined)} (hostile: {len(set(hostile) & quarantined)})")
-        print(f"published+quarantined  {len(published) + len(quarantined)} of {dropped}")
-        print(f"valid not published    {lost_valid or 'none'}")
-        print(f"hostile not quarantined {lost_hostile or 'none'}")
-        print(f"runs by job:status     {counts}")
-        print(f"left in inbox          {left or 'nothing'}")
-        print(f"tracebacks in log      {tracebacks}")
-        print(f"wall time              {wall:.1f} s (daemon start to the last file's end)")
-        print(f"max concurrent runs    {args.max_concurrent}")
-    finally:
-        admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        if args.keep:
-            print(f"kept                   {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+    counts = run_counts(env)
+    published = published_sha256s(data / "outbox") & set(valid.values())
+    quarantined = quarantined_names(data / "quarantine")
+    lost_valid = sorted(name for name, sha in valid.items() if sha not in published)
+    lost_hostile = sorted(set(hostile) - quarantined)
+    left = sorted(path.name for path in (data / "inbox").iterdir())
+    tracebacks = log_path.read_text(errors="replace").count("Traceback")
+    print(f"dropped                {dropped} ({len(valid)} valid, {len(hostile)} hostile, poison first)")
+    print(f"published (valid)      {len(published)}")
+    print(f"quarantined            {len(quarantined)} (hostile: {len(set(hostile) & quarantined)})")
+    print(f"published+quarantined  {len(published) + len(quarantined)} of {dropped}")
+    print(f"valid not published    {lost_valid or 'none'}")
+    print(f"hostile not quarantined {lost_hostile or 'none'}")
+    print(f"runs by job:status     {counts}")
+    print(f"left in inbox          {left or 'nothing'}")
+    print(f"tracebacks in log      {tracebacks}")
+    print(f"wall time              {wall:.1f} s (daemon start to the last file's end)")
+    print(f"max concurrent runs    {args.max_concurrent}")
     lost = lost_valid or lost_hostile or len(published) + len(quarantined) != dropped
     return 1 if lost else 0
 
