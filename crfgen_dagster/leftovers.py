@@ -67,12 +67,11 @@ def remove_leftovers(data_dir: Path, grace_seconds: float, now: float | None = N
     stale: dict[Path, list[Path]] = {}
     for path in leftover_candidates(data_dir):
         try:
-            contents = _contents(path)
-            newest = max(entry.lstat().st_mtime for entry in [path, *contents])
+            entries = [path, *_contents(path)]
+            if now - max(entry.lstat().st_mtime for entry in entries) >= grace_seconds:
+                stale[path] = [entry for entry in entries if entry.is_file() and not entry.is_symlink()]
         except OSError:
             continue  # removed meanwhile (its owner finished) or unreadable: next tick
-        if now - newest >= grace_seconds:
-            stale[path] = [entry for entry in [path, *contents] if entry.is_file() and not entry.is_symlink()]
     if not stale:
         return []
     held = held_open(file for files in stale.values() for file in files)
