@@ -98,16 +98,35 @@ def run_counts(env: dict[str, str]) -> dict[str, int]:
         return counts
 
 
+def descendants(root: int) -> list[int]:
+    """`root` and every process below it, from /proc (the daemon starts code servers in new sessions,
+    which a process-group signal misses)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError):
+            stat = (entry / "stat").read_text()
+            children.setdefault(int(stat[stat.rindex(")") + 2 :].split()[1]), []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """The daemon and every process it started (own session): TERM, then KILL."""
+    """The daemon and every process below it: TERM, then KILL what is left."""
+    pids = descendants(process.pid)
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
         try:
             process.wait(timeout=20)
-            return
         except subprocess.TimeoutExpired:
             continue
+        if sig == signal.SIGTERM:
+            time.sleep(2)  # children still stopping get the KILL too
 
 
 def main() -> int:
