@@ -1,7 +1,7 @@
 """The FastAPI application: `create_app()` wires settings, authentication, limits and the routers.
 
-Areas plug in as routers (routers/); the review store's corrections, approvals and audit routers, and
-its readiness check and audit-trail `WriteRecorder`, are added here when they land.
+Areas plug in as routers (routers/); the review page (review_page/) is server-rendered HTML over the
+same store and permissions.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from crfgen_api.intake_status import ContentHashes
 from crfgen_api.rate_limit import TokenBucketLimiter
 from crfgen_api.readiness import ReadinessCheck, installed_checks
 from crfgen_api.responses import Readiness, VersionStatus
-from crfgen_api.routers import health, packages, protocols, studies
+from crfgen_api.review.store_access import StoreHolder
+from crfgen_api.routers import approvals, audit, corrections, health, packages, protocols, studies
 from crfgen_api.settings import ApiSettings
 from crfgen_api.status_cache import StatusCache
 from crfgen_api.uploads import UploadSizeLimit
@@ -60,6 +61,7 @@ def create_app(
     app.state.instance = instance
     app.state.checks = list(checks) if checks is not None else installed_checks()
     app.state.writes = writes or LogWriteRecorder()
+    app.state.review = StoreHolder(settings.data_dir)
     app.state.hashes = ContentHashes()
     app.state.status_cache = StatusCache[VersionStatus](STATUS_TTL_SECONDS)
     app.state.readiness_cache = StatusCache[Readiness](READY_TTL_SECONDS)
@@ -69,6 +71,6 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(UploadSizeLimit, max_file_bytes=settings.max_upload_bytes)
-    for area in (health, protocols, studies, packages):
+    for area in (health, protocols, studies, packages, corrections, approvals, audit):
         app.include_router(area.router)
     return app

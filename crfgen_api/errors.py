@@ -16,8 +16,15 @@ logger = logging.getLogger("crfgen_api")
 class ApiError(Exception):
     """A failure the caller can act on: HTTP status, a stable code and a sentence."""
 
-    def __init__(self, status: int, code: str, detail: str, *, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str | list[dict[str, object]],
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(str(detail))
         self.status = status
         self.code = code
         self.detail = detail

@@ -250,10 +250,16 @@ class ReviewStore:
         ]
 
     def record_decision(
-        self, decision: Decision, *, before: object, after_written: Callable[[Decision], None]
+        self,
+        decision: Decision,
+        *,
+        before: object,
+        after_written: Callable[[Decision], None],
+        actor: str | None = None,
     ) -> Decision:
-        """Record a decision and its audit event; `after_written` (e.g. the approved/ listing) runs inside
-        the transaction, so if it fails nothing is recorded."""
+        """Record a decision and its audit event (actor: who enters it, default the signer);
+        `after_written` (e.g. the approved/ listing) runs inside the transaction, so if it fails nothing
+        is recorded."""
         action = (
             AuditAction.PACKAGE_APPROVED if decision.decision == "approved" else AuditAction.PACKAGE_REJECTED
         )
@@ -272,7 +278,7 @@ class ReviewStore:
             event = append_event(
                 connection,
                 AuditEvent(
-                    actor=decision.signer,
+                    actor=actor or decision.signer,
                     action=action,
                     study=decision.study,
                     subject=decision.package,

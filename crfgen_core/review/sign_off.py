@@ -111,9 +111,10 @@ def decide(
     signer: str,
     reason: str,
     two_person: bool | None = None,
+    actor: str | None = None,
 ) -> Decision:
-    """Record `approved` or `rejected` for the package's current manifest; an approval also writes the
-    approved/ listing. Refused (SignOffRefusedError) when the package does not verify against its
+    """Record `approved` or `rejected` for the package's current manifest (actor: who enters it in the
+    audit trail, default the signer); an approval also writes the approved/ listing. Refused (SignOffRefusedError) when the package does not verify against its
     publication record, or the two-person rule excludes the signer."""
     if not signer.strip() or not reason.strip():
         raise SignOffRefusedError("a decision needs a signer and a reason")
@@ -144,7 +145,9 @@ def decide(
                 earlier = [*earlier, d] if d.decision == "approved" else []
         _write_listing(package_dir, [*earlier, recorded], rule)
 
-    return store.record_decision(record, before={"status": current.status.value}, after_written=list_approved)
+    return store.record_decision(
+        record, before={"status": current.status.value}, after_written=list_approved, actor=actor
+    )
 
 
 def _same_person(signer: str, other: str) -> bool:
