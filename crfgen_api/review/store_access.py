@@ -42,8 +42,5 @@ def review_store(request: Request) -> Iterator[ReviewStore]:
     try:
         yield request.app.state.review.get()
     except (ReviewStoreError, AuditTrailError, sa.exc.SQLAlchemyError) as exc:
-        raise ApiError(
-            503,
-            "review_store_unavailable",
-            f"the review store cannot be used: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-        ) from exc
+        first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ApiError(503, "review_store_unavailable", f"the review store cannot be used: {first_line}") from exc

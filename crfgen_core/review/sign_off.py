@@ -114,8 +114,9 @@ def decide(
     actor: str | None = None,
 ) -> Decision:
     """Record `approved` or `rejected` for the package's current manifest (actor: who enters it in the
-    audit trail, default the signer); an approval also writes the approved/ listing. Refused (SignOffRefusedError) when the package does not verify against its
-    publication record, or the two-person rule excludes the signer."""
+    audit trail, default the signer); an approval also writes the approved/ listing. Refused
+    (SignOffRefusedError) when the package does not verify against its publication record, or the
+    two-person rule excludes the signer."""
     if not signer.strip() or not reason.strip():
         raise SignOffRefusedError("a decision needs a signer and a reason")
     current = review_status(store, package_dir)
