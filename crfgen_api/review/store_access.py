@@ -43,4 +43,5 @@ def review_store(request: Request) -> Iterator[ReviewStore]:
         yield request.app.state.review.get()
     except (ReviewStoreError, AuditTrailError, sa.exc.SQLAlchemyError) as exc:
         first_line = (str(exc).splitlines() or [type(exc).__name__])[0]
-        raise ApiError(503, "review_store_unavailable", f"the review store cannot be used: {first_line}") from exc
+        detail = f"the review store cannot be used: {first_line}"
+        raise ApiError(503, "review_store_unavailable", detail) from exc
