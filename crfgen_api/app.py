@@ -21,6 +21,7 @@ from crfgen_api.rate_limit import TokenBucketLimiter
 from crfgen_api.readiness import ReadinessCheck, installed_checks
 from crfgen_api.responses import Readiness, VersionStatus
 from crfgen_api.review.store_access import StoreHolder
+from crfgen_api.review_page import routes as review_page
 from crfgen_api.routers import approvals, audit, corrections, health, packages, protocols, studies
 from crfgen_api.settings import ApiSettings
 from crfgen_api.status_cache import StatusCache
@@ -73,4 +74,5 @@ def create_app(
     app.add_middleware(UploadSizeLimit, max_file_bytes=settings.max_upload_bytes)
     for area in (health, protocols, studies, packages, corrections, approvals, audit):
         app.include_router(area.router)
+    review_page.install(app)
     return app

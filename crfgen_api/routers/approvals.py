@@ -33,7 +33,7 @@ def _out(decision: Decision) -> DecisionOut:
     return DecisionOut.model_validate(decision, from_attributes=True)
 
 
-def _decide(
+def decide_package(
     request: Request, study: str, version: str, caller: Caller, verdict: str, reason: str
 ) -> DecisionOut:
     folder = package_folder(request.app.state.settings.data_dir, study, version)
@@ -63,7 +63,7 @@ async def approve(
     caller: Annotated[Caller, Depends(require(Permission.APPROVE))],
 ) -> DecisionOut:
     # decide() verifies every file's hash: off the event loop
-    return await run_in_threadpool(_decide, request, study, version, caller, "approved", body.reason)
+    return await run_in_threadpool(decide_package, request, study, version, caller, "approved", body.reason)
 
 
 @router.post(
@@ -79,7 +79,7 @@ async def reject(
     body: DecisionBody,
     caller: Annotated[Caller, Depends(require(Permission.APPROVE))],
 ) -> DecisionOut:
-    return await run_in_threadpool(_decide, request, study, version, caller, "rejected", body.reason)
+    return await run_in_threadpool(decide_package, request, study, version, caller, "rejected", body.reason)
 
 
 def package_review(request: Request, study: str, version: str) -> ReviewStatusOut:
