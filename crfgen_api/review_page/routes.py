@@ -3,6 +3,7 @@ decisions posted from its forms (each through the review store, audited with the
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -43,6 +44,8 @@ from crfgen_api.routers.approvals import decide_package, package_review
 from crfgen_core.review.review_store import CorrectionConflictError
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# settle_with suggestions shown as the JSON a reviewer would send (tojson escapes <, > for scripts)
+templates.env.filters["pretty_json"] = lambda value: json.dumps(value, indent=1, ensure_ascii=False)
 router = APIRouter(prefix="/review", include_in_schema=False)
 PageCaller = Annotated[Caller, Depends(page_caller)]
 Study = Annotated[str, PathParam(pattern=SEGMENT)]
@@ -55,7 +58,7 @@ PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make the browser post Origin: null
     "Cache-Control": "no-store",
 }
 

@@ -15,6 +15,7 @@ from crfgen_core.model.design import CorrectionOutcome, CRFDesign, MappingRow, R
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.model.protocol import ParsedProtocol
 from crfgen_core.publication.publisher import DESIGN_FILE_NAME
+from crfgen_core.review.corrections import SoaCellFix
 from crfgen_core.review.keys import activity_keys, schedule_keys, visit_keys
 from crfgen_core.review.review_store import StoredCorrection
 
@@ -71,6 +72,8 @@ class VersionView:
     stale_ids: list[str] = field(default_factory=list)  # active corrections this build did not see
     dropped_ids: list[str] = field(default_factory=list)  # built with, since withdrawn
     form_oids: list[str] = field(default_factory=list)
+    # (schedule, activity, visit) keys -> set/clear of soa_cell corrections this build did not see
+    pending_cells: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     @property
     def stale(self) -> bool:
@@ -147,4 +150,9 @@ def build_view(data_dir: Path, folder: Path, corrections: list[StoredCorrection]
         stale_ids=[cid for cid in active if cid not in built_with],
         dropped_ids=[cid for cid in built_with if cid not in active],
         form_oids=[f.oid for f in design.forms],
+        pending_cells={
+            (c.schedule, c.activity, c.visit): c.action
+            for c in active.values()
+            if isinstance(c, SoaCellFix) and c.id not in built_with
+        },
     )
