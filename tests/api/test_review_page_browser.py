@@ -87,7 +87,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tokens = {role: store.create(name, role)[0] for role, name in names.items()}
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "crfgen_api.server:app_from_env", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", "--factory", "crfgen_api.server:app_from_env"]  # noqa: RUF005
+        + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env,
     )
     url = f"http://127.0.0.1:{port}"
