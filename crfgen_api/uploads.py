@@ -30,6 +30,8 @@ from crfgen_core.atomic_files import fsync_folder
 from crfgen_core.ingest.document import identify, sha256_file
 from crfgen_core.ingest.errors import ProtocolReadError
 from crfgen_core.publication.manifest import package_version_key
+from crfgen_core.review.audit_trail import AuditAction, AuditEvent, AuditTrailError, audited
+from crfgen_core.review.store.database import ReviewStoreError
 from crfgen_dagster.inbox import (
     IN_PROGRESS_SUFFIXES,
     inbox_dir,
@@ -140,8 +142,18 @@ def _copy_capped(source: BinaryIO, target: Path, limit: int) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def accept_upload(source: BinaryIO, name: str, data_dir: Path, limit: int) -> AcceptedUpload:
-    """Stage, check and link one uploaded file into the inbox; raise ApiError for every refusal."""
+def accept_upload(source: BinaryIO, name: str, data_dir: Path, limit: int, actor: str) -> AcceptedUpload:
+    """Stage, check and link one uploaded file into the inbox; raise ApiError for every refusal.
+
+    Quarantining it and linking it into the inbox are audit events with `actor` as who: recorded with
+    the action, and if the trail cannot be written the file is neither quarantined nor linked (503)."""
+    try:
+        return _accept(source, name, data_dir, limit, actor)
+    except (AuditTrailError, ReviewStoreError) as exc:
+        raise ApiError(503, "review_store_unavailable", f"{name}: not accepted: {exc}") from exc
+
+
+def _accept(source: BinaryIO, name: str, data_dir: Path, limit: int, actor: str) -> AcceptedUpload:
     inbox = inbox_dir(data_dir)
     inbox.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=UPLOAD_STAGING_PREFIX, dir=inbox))
@@ -156,13 +168,23 @@ def accept_upload(source: BinaryIO, name: str, data_dir: Path, limit: int) -> Ac
         try:
             preflight(staged)
         except ProtocolReadError as exc:
-            kept = quarantine(staged, data_dir, f"{exc.code}: {exc.reason}", datetime.now(UTC))
+            kept = quarantine(staged, data_dir, f"{exc.code}: {exc.reason}", datetime.now(UTC), actor)
             raise ApiError(
                 422,
                 "quarantined",
                 f"{name}: {exc.code}: {exc.reason} (kept in quarantine as {kept.name})",
             ) from exc
-        _link_into(staged, inbox / name, sha256)
+        with audited(data_dir) as audit:
+            audit.record(
+                AuditEvent(
+                    actor=actor,
+                    action=AuditAction.PROTOCOL_UPLOADED,
+                    subject=name,
+                    reason="uploaded through the API",
+                    after={"sha256": sha256, "size_bytes": size, "inbox": name},
+                )
+            )
+            _link_into(staged, inbox / name, sha256)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     stored = (protocols_dir(data_dir) / sha256).is_dir()

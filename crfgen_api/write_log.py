@@ -1,5 +1,7 @@
-"""Every write is recorded with its caller. Now: one JSON line per write on the `crfgen_api.writes`
-logger. The review store's audit trail (issue 15) plugs in as another `WriteRecorder` on app.state."""
+"""Every upload attempt is logged with its caller: one JSON line on the `crfgen_api.writes` logger,
+accepted or refused (a refusal changes nothing, so it is not an audit event). Real writes (an upload
+linked into the inbox or quarantined, corrections, decisions) are events in the review store's audit
+trail, recorded with the action itself (crfgen_api.uploads, routers/corrections.py, approvals.py)."""
 
 from __future__ import annotations
 

@@ -136,8 +136,9 @@ def _observation(signature: Signature, previous: Signature | None, now_ns: int) 
     return [*signature[:2], now_ns]
 
 
-def quarantine(path: Path, data_dir: Path, reason: str, now: datetime) -> Path:
-    """Move `path` (a link or special file as itself) into quarantine/ next to a .reason.txt saying why."""
+def quarantine(path: Path, data_dir: Path, reason: str, now: datetime, actor: str | None = None) -> Path:
+    """Move `path` (a link or special file as itself) into quarantine/ next to a .reason.txt saying why
+    (actor: who is recorded in the audit trail; default this process's user)."""
     folder = quarantine_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / bounded_name(f"{_stamp(now)}-", path.name, reserve=len(REASON_SUFFIX))
@@ -148,7 +149,7 @@ def quarantine(path: Path, data_dir: Path, reason: str, now: datetime) -> Path:
     with audited(data_dir) as audit:
         audit.record(
             AuditEvent(
-                actor=default_actor(),
+                actor=actor or default_actor(),
                 action=AuditAction.PROTOCOL_QUARANTINED,
                 subject=path.name,
                 reason=reason.rstrip(),

@@ -15,6 +15,7 @@ from crfgen_api.errors import ApiError
 from crfgen_api.intake_status import being_taken, quarantine_reason, waiting_in_inbox
 from crfgen_api.rate_limit import retry_after
 from crfgen_api.responses import Upload, VersionStatus
+from crfgen_api.review.store_access import actor
 from crfgen_api.status_cache import StatusCache
 from crfgen_api.uploads import accept_upload, upload_name
 from crfgen_dagster.inbox import stored_protocol
@@ -79,7 +80,7 @@ async def upload_protocol(
         try:
             name = upload_name(part.filename)
             accepted = await run_in_threadpool(
-                accept_upload, part.file, name, settings.data_dir, settings.max_upload_bytes
+                accept_upload, part.file, name, settings.data_dir, settings.max_upload_bytes, actor(caller)
             )
         except ApiError as exc:
             writes.record(caller, "protocol.upload", part.filename or "", exc.code, {"status": exc.status})

@@ -59,6 +59,7 @@ class AuditAction(StrEnum):
     PACKAGE_REJECTED = "package.rejected"
     PACKAGE_PUBLISHED = "package.published"
     PROTOCOL_QUARANTINED = "protocol.quarantined"
+    PROTOCOL_UPLOADED = "protocol.uploaded"
     CT_CURRENT_CHANGED = "ct.current_changed"
 
 

@@ -21,6 +21,8 @@ from crfgen_api.auth.roles import Role
 from crfgen_api.auth.tokens import TokenStore
 from crfgen_core.examples import example_protocol_path
 from crfgen_core.publication.manifest import package_version_key
+from crfgen_core.review.audit_trail import read_events
+from crfgen_core.review.review_store import ReviewStore
 from crfgen_dagster.defs.ingestion.sensors import build_inbox_sensor
 from crfgen_dagster.defs.resources import CRFGenSettings
 
@@ -234,3 +236,23 @@ def test_every_upload_is_logged_with_its_caller_accepted_or_refused(client, toke
     ]
     assert lines[0]["target"] == accepted["version_key"] and lines[0]["sha256"] == accepted["sha256"]
     assert lines[0]["caller_name"] == "test-uploader" and lines[0]["roles"] == ["uploader"]
+
+
+def test_accepted_and_quarantined_uploads_are_audit_events_with_the_caller(client, tokens, settings) -> None:
+    token = tokens[Role.UPLOADER]
+    post(client, token, "study.docx", DOCX.read_bytes())
+    post(client, token, "notes.txt", b"text")  # refused before anything is kept: no event
+    events = read_events(ReviewStore(settings.data_dir).engine)
+    assert [(e.action, e.subject) for e in events] == [("protocol.uploaded", "study.docx")]
+    assert events[0].actor == f"test-uploader (token:{token.split('_')[1]})"
+    assert (settings.data_dir / "inbox" / "study.docx").is_file()
+
+
+def test_an_upload_is_not_linked_when_the_audit_trail_cannot_be_written(
+    client, tokens, settings, monkeypatch
+) -> None:
+    monkeypatch.setenv("CRFGEN_REVIEW_DB_URL", "postgresql+psycopg2://nobody@127.0.0.1:9/none")
+    response = post(client, tokens[Role.UPLOADER], "study.docx", DOCX.read_bytes())
+    assert response.status_code == 503 and response.json()["error"] == "review_store_unavailable"
+    assert not (settings.data_dir / "inbox" / "study.docx").exists()
+    assert "Traceback" not in response.text
