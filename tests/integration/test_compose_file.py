@@ -292,3 +292,19 @@ def test_the_image_starts_every_service_through_the_entrypoint() -> None:
     assert "!deploy/entrypoint.sh" in ignore and "!deploy/ui_bind.sh" in ignore
     # compose overrides `command` only, never `entrypoint`, so the check runs in every app service
     assert all("entrypoint" not in compose()["services"][name] for name in APP_SERVICES)
+
+
+def test_the_api_container_runs_the_review_store_migrations() -> None:
+    """The runbook's `docker compose exec api alembic upgrade head` (and `downgrade -1`) work as written:
+    alembic.ini is in the image's WORKDIR and the api service's environment names the instance database."""
+    dockerfile = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    workdir = re.findall(r"^WORKDIR\s+(\S+)", dockerfile, flags=re.MULTILINE)[-1]
+    assert f"COPY alembic.ini {workdir}/alembic.ini" in dockerfile
+    runbook = (DEPLOY / "RUNBOOK.md").read_text(encoding="utf-8")
+    assert "docker compose exec api alembic upgrade head" in runbook
+    assert "docker compose exec api alembic downgrade -1" in runbook
+    from crfgen_core.review.store.database import review_db_url
+
+    env = {k: str(v) for k, v in compose()["services"]["api"]["environment"].items()}
+    url = review_db_url(env=env)
+    assert url.startswith("postgresql+psycopg2://") and url.endswith(f"/{env['DAGSTER_PG_DB']}")
