@@ -32,5 +32,5 @@ def correction_from_body(body: dict[str, JsonValue], *, study: str, author: str)
     try:
         return CORRECTION_ADAPTER.validate_python(values)
     except ValidationError as exc:
-        problems = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        problems: list[dict[str, object]] = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
         raise ApiError(422, "invalid_correction", problems) from exc

@@ -3,7 +3,7 @@ bound to the manifest's sha256, two-person rule honoured), and its review status
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -26,7 +26,9 @@ from crfgen_core.review.sign_off import (
 router = APIRouter(tags=["approvals"])
 Study = Annotated[str, Path(pattern=SEGMENT)]
 Version = Annotated[str, Path(pattern=SEGMENT, description="the version folder under outbox/<study>/")]
-REFUSED = {409: {"description": "the package does not verify, or the two-person rule excludes the caller"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the package does not verify, or the two-person rule excludes the caller"}
+}
 
 
 def _out(decision: Decision) -> DecisionOut:
