@@ -1,5 +1,6 @@
 """PNG of one protocol page, rendered on demand from the stored protocol (<data>/protocols/<sha256>/) with
-pypdfium2, and cached under <data>/api/page_cache/<sha256>/<page>.png (the protocol never changes)."""
+pypdfium2, and cached under <data>/work/page_cache/<sha256>/<page>.png (the protocol never changes; the
+work folder is a volume the api mounts, and not the tokens' folder)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def stored_protocol(data_dir: Path, sha256: str) -> Path | None:
 
 def page_png(data_dir: Path, sha256: str, page: int) -> bytes:
     """Given the protocol's sha256 and a 1-based page, return the page as PNG (404 if there is none)."""
-    cached = data_dir / "api" / "page_cache" / sha256 / f"{page}.png"
+    cached = data_dir / "work" / "page_cache" / sha256 / f"{page}.png"
     if cached.is_file():
         return cached.read_bytes()
     source = stored_protocol(data_dir, sha256)

@@ -136,14 +136,15 @@ def studies(request: Request, caller: PageCaller) -> HTMLResponse:
 
 
 @router.get("/{study}/{version}", response_class=HTMLResponse)
-async def version_page(request: Request, study: Study, version: Version, caller: PageCaller) -> HTMLResponse:
+def version_page(request: Request, study: Study, version: Version, caller: PageCaller) -> HTMLResponse:
+    # a plain def: FastAPI runs it in its thread pool (design parsing, hashing every package file)
     require_on_page(caller, Permission.READ)
     data_dir = request.app.state.settings.data_dir
     folder = package_folder(data_dir, study, version)
     with review_store(request) as store:
         corrections = store.corrections(study)
     view = build_view(data_dir, folder, corrections)
-    status = await run_in_threadpool(package_review, request, study, version)
+    status = package_review(request, study, version)
     return render(
         request,
         "version.html",

@@ -251,3 +251,16 @@ def test_the_page_refuses_missing_csrf_foreign_origins_and_wrong_roles(
     assert (approved_dir(package) / version).is_symlink()
     assert client.get(f"{base}/page/1.png").status_code == 404  # no stored PDF here: refused, not a crash
     assert client.get(f"/review/{study}/..%2F..%2Fetc").status_code in (404, 422)
+
+
+def test_a_damaged_package_is_an_error_page_without_a_traceback(
+    client: TestClient, tokens: dict[Role, str], package: Path
+) -> None:
+    _log_in(client, tokens[Role.REVIEWER])
+    design = package / "crf_design.json"
+    design.chmod(0o644)
+    design.write_text("{not json", encoding="utf-8")
+    answer = client.get(f"/review/{package.parent.name}/{package.name}")
+    assert answer.status_code == 500 and "text/html" in answer.headers["content-type"]
+    assert "incident" in answer.text
+    _no_traceback(answer.text)

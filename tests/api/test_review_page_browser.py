@@ -184,3 +184,4 @@ def test_a_reviewer_corrects_a_cell_and_an_approver_approves(served: Served, tmp
     assert (approved_dir(package) / served.version).resolve() == package.resolve()
     record = read_approval(package)
     assert record is not None and [a.signer for a in record.approvals] == [served.names[Role.APPROVER]]
+    assert list((served.data_dir / "work" / "page_cache").rglob("*.png"))  # rendered once, then cached
