@@ -10,6 +10,7 @@ not anchored (no publication record).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,13 @@ def register(commands: Any) -> None:
         type=Path,
         help="publication ledger holding the manifest's sha256 (default: <data>/ledger/publications.jsonl "
         "for a package under <data>/outbox/<study>/<version>)",
+    )
+    parser.add_argument(
+        "--public-key",
+        type=Path,
+        default=os.environ.get("CRFGEN_VERIFY_KEY") or None,
+        help="the publisher's PEM Ed25519 public key: verify manifest.json.sig too (default: "
+        "$CRFGEN_VERIFY_KEY)",
     )
     parser.add_argument(
         "--item",
@@ -69,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     from crfgen_core.publication.audit import ManifestUnreadableError, audit_package
 
     try:
-        report = audit_package(args.directory, protocol=args.protocol, ledger=args.ledger)
+        report = audit_package(
+            args.directory, protocol=args.protocol, ledger=args.ledger, public_key=args.public_key
+        )
     except ManifestUnreadableError as exc:
         print(f"crf-gen audit: {exc}", file=sys.stderr)
         return 2

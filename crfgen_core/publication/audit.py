@@ -11,6 +11,7 @@ from crfgen_core.ingest.document import sha256_file
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.ledger import ledger_for_package, manifest_sha256, package_key, records_for
 from crfgen_core.publication.manifest import MANIFEST_NAME
+from crfgen_core.publication.signature import SIGNATURE_NAME, signature_problem
 
 
 class ManifestUnreadableError(ValueError):
@@ -29,6 +30,7 @@ class AuditReport:
     # which anyone able to edit a file could have rewritten too.
     unanchored: str | None = None
     anchor: str | None = None  # the ledger record the manifest matched
+    signature: str | None = None  # how manifest.json.sig was checked, when the package has one
 
     @property
     def ok(self) -> bool:
@@ -49,6 +51,7 @@ class AuditReport:
             ),
             f"package    {m.study} / {m.version}  generated {m.generated_at}",
             f"anchor     {self.anchor or 'NONE: ' + (self.unanchored or 'manifest does not match')}",
+            f"signature  {self.signature or 'none checked'}",
             *(f"file       {f.path}  sha256 {f.sha256}  {f.size_bytes} bytes" for f in m.files),
         ]
         return lines
@@ -66,12 +69,23 @@ def read_manifest(directory: Path) -> PublishedPackage:
 
 
 def audit_package(
-    directory: Path, *, protocol: Path | None = None, ledger: Path | None = None
+    directory: Path,
+    *,
+    protocol: Path | None = None,
+    ledger: Path | None = None,
+    public_key: Path | None = None,
 ) -> AuditReport:
-    """Given a published package (and optionally the original protocol file), verify every hash, and the
-    manifest's own hash against the publication ledger (default: the one beside the outbox)."""
+    """Given a published package (and optionally the original protocol file), verify every hash, the
+    manifest's own hash against the publication ledger (default: the one beside the outbox) and, given
+    the publisher's public key, the manifest's detached signature."""
     report = AuditReport(directory=directory, manifest=read_manifest(directory))
     _check_anchor(report, ledger or ledger_for_package(directory))
+    if public_key is not None:
+        problem = signature_problem(directory, public_key)
+        report.problems.extend([problem] if problem else [])
+        report.signature = None if problem else f"verified with {public_key.name}"
+    elif (directory / SIGNATURE_NAME).is_file():
+        report.signature = "present, not checked (give --public-key)"
     listed = {f.path for f in report.manifest.files}
     for entry in report.manifest.files:
         path = directory / entry.path
@@ -88,7 +102,7 @@ def audit_package(
         else:
             report.files_verified += 1
     for path in sorted(directory.iterdir()):
-        if path.name != MANIFEST_NAME and path.name not in listed:
+        if path.name not in (MANIFEST_NAME, SIGNATURE_NAME) and path.name not in listed:
             report.problems.append(f"{path.name}: present but not listed in the manifest")
     if protocol is not None:
         actual = sha256_file(protocol)

@@ -20,6 +20,7 @@ from crfgen_core.publication.ledger import (
     record_publication,
 )
 from crfgen_core.publication.manifest import MANIFEST_NAME, build_manifest, package_version_key
+from crfgen_core.publication.signature import sign_manifest
 from crfgen_core.review.audit_trail import AuditAction, AuditEvent, audited, default_actor, has_event
 
 DESIGN_FILE_NAME = "crf_design.json"
@@ -199,4 +200,5 @@ def seal_package(
     if version is not None:
         manifest = manifest.model_copy(update={"version": version})
     (staging / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+    sign_manifest(staging)
     return manifest
