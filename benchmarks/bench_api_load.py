@@ -21,11 +21,8 @@ import argparse
 import contextlib
 import http.client
 import itertools
-import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,44 +32,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import psycopg2
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
 from crfgen_core.examples import example_protocol_path
 
 REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+sys.path.insert(0, str(REPO / "tests" / "api"))
+from daemon_and_api import admin, api_token, free_port, instance_env, start_daemon_and_api, stop  # noqa: E402
+
 FINAL = {"published", "quarantined", "failed"}
 WORKERS = 64  # client threads for the status load, one keep-alive connection each
-
-
-def admin(statement: str) -> None:
-    connection = psycopg2.connect(dbname="postgres", connect_timeout=5, **PG)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        os.killpg(process.pid, sig)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=wait)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def auth(token: str) -> dict[str, str]:
@@ -240,56 +210,21 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the processes and drop the database
 
     root = Path(tempfile.mkdtemp(prefix="crfgen-api-load-"))
-    home, data, logs = root / "dagster_home", root / "data", root / "logs"
-    for folder in (home, data, logs):
-        folder.mkdir()
-    shutil.copyfile(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
     database = f"crfgen_bench_{uuid.uuid4().hex[:10]}"
     admin(f'CREATE DATABASE "{database}"')
     port = free_port()
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_PG_USERNAME": PG["user"],
-        "DAGSTER_PG_PASSWORD": "",
-        "DAGSTER_PG_HOST": PG["host"],
-        "DAGSTER_PG_PORT": str(PG["port"]),
-        "DAGSTER_PG_DB": database,
-        "DAGSTER_MAX_CONCURRENT_RUNS": str(args.max_concurrent),
-        "DAGSTER_COMPUTE_LOG_DIR": str(root / "storage" / "compute_logs"),
-        "DAGSTER_ARTIFACT_DIR": str(root / "storage" / "artifacts"),
-        "CRFGEN_DATA_DIR": str(data),
-        "CRFGEN_INBOX_INTERVAL_SECONDS": "1",
-        "CRFGEN_SETTLE_SECONDS": "1",
+    env = instance_env(
+        root,
+        database,
+        DAGSTER_MAX_CONCURRENT_RUNS=str(args.max_concurrent),
         # one client system sends the whole burst: let it (the default burst is 10 per caller)
-        "CRFGEN_API_UPLOAD_BURST": str(args.uploads + 5),
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    token = subprocess.run(
-        [str(BIN / "crf-gen"), "api-token", "create", "--name", "bench", "--role", "uploader"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+        CRFGEN_API_UPLOAD_BURST=str(args.uploads + 5),
+    )
+    logs = root / "logs"
+    token = api_token(env, "bench", "uploader")
     processes = []
     try:
-        for name, command in {
-            "daemon": [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"],
-            "api": [str(BIN / "crf-gen-api"), "--port", str(port), "--log-level", "warning"],
-        }.items():
-            with (logs / f"{name}.log").open("wb") as log:
-                processes.append(
-                    subprocess.Popen(
-                        command,
-                        cwd=REPO,
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
-                    )
-                )
+        processes = start_daemon_and_api(env, port, logs)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:

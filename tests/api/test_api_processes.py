@@ -8,15 +8,9 @@ HTTP; then the instance's database stops accepting connections and /health/ready
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 import zipfile
@@ -26,61 +20,31 @@ from pathlib import Path
 import httpx
 import psycopg2
 import pytest
-from api_helpers import REPO, bearer
+from api_helpers import bearer
+from daemon_and_api import admin, api_token, free_port, instance_env, start_daemon_and_api, stop
 
 from crfgen_core.examples import example_protocol_path
 from crfgen_core.publication.manifest import package_version_key
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
-BIN = Path(sys.executable).parent
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 START_SECONDS = 180
 BUILD_SECONDS = 300
-
-
-def _admin(statement: str) -> None:
-    connection = psycopg2.connect(dbname="postgres", connect_timeout=5, **PG)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
 
 
 @pytest.fixture
 def database() -> Iterator[str]:
     try:
-        _admin("SELECT 1")
+        admin("SELECT 1")
     except psycopg2.OperationalError as exc:
         if os.environ.get("CI") or os.environ.get("CRFGEN_REQUIRE_POSTGRES"):
             pytest.fail(f"PostgreSQL is required here but unreachable: {exc}")
         pytest.skip(f"PostgreSQL not reachable: {exc}")
     name = f"crfgen_test_{uuid.uuid4().hex[:12]}"
-    _admin(f'CREATE DATABASE "{name}"')
+    admin(f'CREATE DATABASE "{name}"')
     try:
         yield name
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            break
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # run workers left in the group
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _wait_for(what: str, condition, seconds: float, processes, logs: Path) -> None:
@@ -100,48 +64,12 @@ def _tails(logs: Path) -> str:
 
 
 def test_upload_over_http_is_built_by_the_daemon_and_downloaded_over_http(database, tmp_path: Path) -> None:
-    home, data, logs = tmp_path / "dagster_home", tmp_path / "data", tmp_path / "logs"
-    for folder in (home, data, logs):
-        folder.mkdir()
-    shutil.copyfile(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(home),
-        "DAGSTER_PG_USERNAME": PG["user"],
-        "DAGSTER_PG_PASSWORD": "",
-        "DAGSTER_PG_HOST": PG["host"],
-        "DAGSTER_PG_PORT": str(PG["port"]),
-        "DAGSTER_PG_DB": database,
-        "DAGSTER_MAX_CONCURRENT_RUNS": "2",
-        "DAGSTER_COMPUTE_LOG_DIR": str(tmp_path / "storage" / "compute_logs"),
-        "DAGSTER_ARTIFACT_DIR": str(tmp_path / "storage" / "artifacts"),
-        "CRFGEN_DATA_DIR": str(data),
-        "CRFGEN_INBOX_INTERVAL_SECONDS": "1",
-        "CRFGEN_SETTLE_SECONDS": "1",
-        "DAGSTER_DISABLE_TELEMETRY": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    token = subprocess.run(
-        [str(BIN / "crf-gen"), "api-token", "create", "--name", "e2e", "--role", "uploader"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    port = _free_port()
+    env = instance_env(tmp_path, database)
+    logs = tmp_path / "logs"
+    token = api_token(env, "e2e", "uploader")
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    commands = {
-        "daemon": [str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"],
-        "api": [str(BIN / "crf-gen-api"), "--port", str(port), "--log-level", "warning"],
-    }
-    processes = []
-    for name, command in commands.items():
-        with (logs / f"{name}.log").open("wb") as log:
-            processes.append(
-                subprocess.Popen(
-                    command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-                )
-            )
+    processes = start_daemon_and_api(env, port, logs)
     try:
         with httpx.Client(base_url=base, timeout=30) as http:
 
@@ -190,8 +118,8 @@ def test_upload_over_http_is_built_by_the_daemon_and_downloaded_over_http(databa
             assert {"manifest.json", "crf_design.json"} <= names and any(n.endswith(".xml") for n in names)
 
             # "PostgreSQL stopped" for this instance: refuse new connections, end the open ones.
-            _admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
-            _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
+            admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+            admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'")
             down = http.get("/health/ready")
             assert down.status_code == 503, down.text
             failed = {c["name"]: c["detail"] for c in down.json()["checks"] if c["status"] == "FAIL"}
@@ -200,4 +128,4 @@ def test_upload_over_http_is_built_by_the_daemon_and_downloaded_over_http(databa
             assert http.get("/health").status_code == 200  # alive, not ready
     finally:
         for process in processes:
-            _stop(process)
+            stop(process)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from test_deploy_topology import CODE_LOCATION_MODULE, LOCATION_NAME, Topology, wait_until
 from throwaway_postgres import free_port, production_instance_env, throwaway_database
+from topology import LOCATION_NAME, Topology, start_code_server, wait_until, write_grpc_workspace
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -35,11 +35,7 @@ def topology(tmp_path: Path) -> Iterator[Topology]:
         assert f"max_runtime_seconds: {MAX_RUNTIME_SECONDS}" in config
         (home / "dagster.yaml").write_text(config, encoding="utf-8")
         grpc_port = free_port()
-        (home / "workspace.yaml").write_text(
-            "load_from:\n  - grpc_server:\n"
-            f"      host: 127.0.0.1\n      port: {grpc_port}\n      location_name: {LOCATION_NAME}\n",
-            encoding="utf-8",
-        )
+        write_grpc_workspace(home, grpc_port)
         logs = tmp_path / "logs"
         logs.mkdir()
         topo = Topology(env=env, db_name=db_name, grpc_port=grpc_port, web_port=0, logs=logs)
@@ -51,18 +47,6 @@ def topology(tmp_path: Path) -> Iterator[Topology]:
             yield topo
         finally:
             topo.stop_all()
-
-
-def start_code_server(topo: Topology) -> None:
-    port = str(topo.grpc_port)
-    topo.start(
-        "code-server", "dagster", "api", "grpc", "-m", CODE_LOCATION_MODULE, "-h", "127.0.0.1", "-p", port
-    )
-    wait_until(
-        "the code server's gRPC health check",
-        lambda: topo.run("dagster", "api", "grpc-health-check", "-p", port).returncode == 0,
-        topo,
-    )
 
 
 def _run(instance: dg.DagsterInstance) -> dg.DagsterRun | None:

@@ -9,16 +9,12 @@ accepting connections and its sessions are terminated, and a closed port stands 
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,85 +26,9 @@ from throwaway_postgres import (
     production_instance_env,
     throwaway_database,
 )
+from topology import LOCATION_NAME, Topology, start_code_server, wait_until, write_grpc_workspace
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-
-CODE_LOCATION_MODULE = "crfgen_dagster.definitions"
-LOCATION_NAME = "crfgen"
-# Two shared cores: loading the definitions and starting the webserver can take a while.
-START_TIMEOUT = 180.0
-
-
-@dataclass
-class Topology:
-    env: dict[str, str]
-    db_name: str
-    grpc_port: int
-    web_port: int
-    logs: Path
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-    def start(self, name: str, *args: str) -> None:
-        log = (self.logs / f"{name}.log").open("wb")
-        # Own session, so teardown can signal the process group (the webserver and daemon spawn children).
-        proc = subprocess.Popen(
-            [str(VENV_BIN / args[0]), *args[1:]],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.processes.append(proc)
-
-    def stop_all(self) -> None:
-        for proc in reversed(self.processes):
-            _signal_group(proc, signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        for proc in reversed(self.processes):
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                _signal_group(proc, signal.SIGKILL)
-                proc.wait(timeout=10)
-            # Children left in the group (run workers, code servers) must not outlive the test.
-            _signal_group(proc, signal.SIGKILL)
-
-    def log_tail(self) -> str:
-        return "\n".join(
-            f"--- {path.name}\n" + path.read_text(errors="replace")[-3000:]
-            for path in sorted(self.logs.glob("*.log"))
-        )
-
-    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(VENV_BIN / args[0]), *args[1:]],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-
-
-def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, sig)  # pgid == pid: started with start_new_session
-
-
-def wait_until(
-    what: str, probe: Callable[[], bool], topology: Topology, timeout: float = START_TIMEOUT
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for proc in topology.processes:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"{proc.args!r} exited with {proc.returncode} while waiting for {what}\n"
-                    + topology.log_tail()
-                )
-        if probe():
-            return
-        time.sleep(1.0)
-    pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}\n" + topology.log_tail())
 
 
 def http_get(url: str) -> tuple[int, bytes]:
@@ -135,37 +55,14 @@ def topology(tmp_path: Path) -> Iterator[Topology]:
     with throwaway_database() as db_name:
         env = production_instance_env(db_name, tmp_path)
         grpc_port, web_port = free_port(), free_port()
-        workspace = Path(env["DAGSTER_HOME"]) / "workspace.yaml"
-        # What deploy/workspace.yaml says, with the compose service name replaced by loopback.
-        workspace.write_text(
-            "load_from:\n"
-            "  - grpc_server:\n"
-            f"      host: 127.0.0.1\n      port: {grpc_port}\n      location_name: {LOCATION_NAME}\n",
-            encoding="utf-8",
-        )
+        workspace = write_grpc_workspace(Path(env["DAGSTER_HOME"]), grpc_port)
         logs = tmp_path / "logs"
         logs.mkdir()
         topo = Topology(env=env, db_name=db_name, grpc_port=grpc_port, web_port=web_port, logs=logs)
         try:
             migrate = topo.run("dagster", "instance", "migrate", timeout=300)  # runbook step 2
             assert migrate.returncode == 0, migrate.stdout + migrate.stderr
-            topo.start(
-                "code-server",
-                "dagster",
-                "api",
-                "grpc",
-                "-m",
-                CODE_LOCATION_MODULE,
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(grpc_port),
-            )
-            wait_until(
-                "the code server's gRPC health check",
-                lambda: topo.run("dagster", "api", "grpc-health-check", "-p", str(grpc_port)).returncode == 0,
-                topo,
-            )
+            start_code_server(topo)
             topo.start(
                 "webserver", "dagster-webserver", "-h", "127.0.0.1", "-p", str(web_port), "-w", str(workspace)
             )
