@@ -66,27 +66,28 @@ def at_visit(base: Provenance, schedule: Schedule, visit: Visit) -> Provenance:
     })
 
 
+def _at_statement(
+    base: Provenance, label: str, page: int | None, paragraph: int | None, text: str
+) -> Provenance:
+    """Given provenance, return it placed at one statement of the text: its PDF page or DOCX paragraph."""
+    return base.model_copy(update={
+        "activity_label": label,
+        "page": page,
+        "pages": [page] if page else [],
+        "locator": f"paragraph {paragraph}" if paragraph else None,
+        "span": TextSpan(text=_quote(text), page=page, paragraph=paragraph),
+    })
+
+
 def at_criterion(base: Provenance, criterion: Criterion) -> Provenance:
     """Given provenance, return it placed at an eligibility criterion: its page (or DOCX paragraph), text."""
-    return base.model_copy(update={
-        "activity_label": criterion.number,
-        "page": criterion.page,
-        "pages": [criterion.page] if criterion.page else [],
-        "locator": f"paragraph {criterion.paragraph}" if criterion.paragraph else None,
-        "span": TextSpan(text=_quote(criterion.text), page=criterion.page, paragraph=criterion.paragraph),
-    })
+    return _at_statement(base, criterion.number, criterion.page, criterion.paragraph, criterion.text)
 
 
 def at_mention(base: Provenance, mention: Mention) -> Provenance:
     """Given provenance, return it placed at a body-text statement (a study drug named, a standard cited)."""
-    return base.model_copy(update={
-        "source": "protocol_text",
-        "activity_label": mention.key,
-        "page": mention.page,
-        "pages": [mention.page] if mention.page else [],
-        "locator": f"paragraph {mention.paragraph}" if mention.paragraph else None,
-        "span": TextSpan(text=_quote(mention.text), page=mention.page, paragraph=mention.paragraph),
-    })
+    placed = _at_statement(base, mention.key, mention.page, mention.paragraph, mention.text)
+    return placed.model_copy(update={"source": "protocol_text"})
 
 
 def at_panel(base: Provenance, panel: Panel) -> Provenance:

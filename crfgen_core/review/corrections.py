@@ -12,7 +12,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from uuid import uuid4
 
 import yaml
@@ -215,7 +215,8 @@ class ItemConditionSet(_Correction):
         return f"form:{self.form}/item:{self.item}/condition"
 
 
-Correction = Annotated[
+# applied before the design is built (they change what the SoA says); the others after (they change the CRF)
+ScheduleCorrection = (
     SoaCellFix
     | ActivityAdd
     | ActivityRemove
@@ -224,26 +225,13 @@ Correction = Annotated[
     | VisitRemove
     | VisitRename
     | ActivityRemap
-    | ItemAdd
-    | ItemDrop
-    | CodelistSubset
-    | ItemConditionSet,
+)
+Correction = Annotated[
+    ScheduleCorrection | ItemAdd | ItemDrop | CodelistSubset | ItemConditionSet,
     Field(discriminator="kind"),
 ]
 CORRECTION_ADAPTER: TypeAdapter[Correction] = TypeAdapter(Correction)
-# applied before the design is built (they change what the SoA says) / after (they change the CRF)
-SCHEDULE_KINDS = frozenset(
-    {
-        "soa_cell",
-        "activity_add",
-        "activity_remove",
-        "activity_rename",
-        "visit_add",
-        "visit_remove",
-        "visit_rename",
-        "activity_remap",
-    }
-)
+SCHEDULE_KINDS = frozenset(kind.model_fields["kind"].default for kind in get_args(ScheduleCorrection))
 
 
 class CorrectionSet(Contract):

@@ -17,6 +17,7 @@ from crfgen_core.review.corrections import (
     ActivityRemove,
     ActivityRename,
     Correction,
+    ScheduleCorrection,
     SoaCellFix,
     VisitAdd,
     VisitRemove,
@@ -24,27 +25,6 @@ from crfgen_core.review.corrections import (
 )
 from crfgen_core.review.keys import activity_keys, normalize_label, schedule_keys, visit_keys
 from crfgen_core.standards.cosmos import StandardsLibrary
-
-ScheduleCorrection = (
-    SoaCellFix
-    | ActivityAdd
-    | ActivityRemove
-    | ActivityRename
-    | VisitAdd
-    | VisitRemove
-    | VisitRename
-    | ActivityRemap
-)
-SCHEDULE_CORRECTIONS = (
-    SoaCellFix,
-    ActivityAdd,
-    ActivityRemove,
-    ActivityRename,
-    VisitAdd,
-    VisitRemove,
-    VisitRename,
-    ActivityRemap,
-)
 
 
 @dataclass
@@ -204,7 +184,7 @@ def apply_schedule_fixes(
     with each one's outcome (by correction id) and the reviewer's activity mappings for design_crf."""
     fixes = ScheduleFixes(parsed=parsed.model_copy(deep=True))
     for fix in corrections:
-        if not isinstance(fix, SCHEDULE_CORRECTIONS):
+        if not isinstance(fix, ScheduleCorrection):
             continue
         try:
             schedule = _schedule(fixes.parsed, fix.schedule, *_named_keys(fix))
