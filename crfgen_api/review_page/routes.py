@@ -143,7 +143,7 @@ def version_page(request: Request, study: Study, version: Version, caller: PageC
     folder = package_folder(data_dir, study, version)
     with review_store(request) as store:
         corrections = store.corrections(study)
-    view = build_view(data_dir, folder, corrections)
+    view = build_view(folder, corrections)
     status = package_review(request, study, version)
     return render(
         request,

@@ -1,26 +1,18 @@
-"""What the page shows for one package: the SoA grid as read (crf_design.json's schedule-to-page map),
-the stable keys a correction needs (from the parsed protocol the run stored), the mapping table, open
-review items, the study's corrections, and whether the design is stale (corrections recorded since the
-build)."""
+"""What the page shows for one package: the SoA grid as read with the stable keys a correction needs
+(both from crf_design.json's schedule-to-page map), the mapping table, open review items, the study's
+corrections, and whether the design is stale (corrections recorded since the build)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from crfgen_api.outbox import read_manifest, version_key_of
+from crfgen_api.outbox import read_manifest
 from crfgen_core.model.design import CorrectionOutcome, CRFDesign, MappingRow, ReviewEntry
 from crfgen_core.model.package import PublishedPackage
-from crfgen_core.model.protocol import ParsedProtocol
 from crfgen_core.publication.publisher import DESIGN_FILE_NAME
 from crfgen_core.review.corrections import SoaCellFix
-from crfgen_core.review.keys import activity_keys, schedule_keys, visit_keys
 from crfgen_core.review.review_store import StoredCorrection
-
-# The run's parsed protocol, as the pipeline's stage store keeps it (crfgen_dagster IO manager layout).
-PARSED_STAGE = Path("stages") / "parsed_protocol"
 
 
 @dataclass
@@ -64,7 +56,6 @@ class VersionView:
     manifest: PublishedPackage
     design: CRFDesign
     grids: list[Grid]
-    keyed: bool  # the parsed protocol was found: cells and rows can be corrected
     mappings: list[MappingRow]
     open_items: list[OpenItem]
     outcomes: list[CorrectionOutcome]
@@ -84,49 +75,26 @@ class VersionView:
         return self.manifest.protocol_file.lower().endswith(".pdf")
 
 
-def _parsed(data_dir: Path, version_key: str) -> ParsedProtocol | None:
-    path = data_dir / PARSED_STAGE / f"{version_key}.json"
-    if not path.is_file():
-        return None
-    try:
-        return ParsedProtocol.model_validate_json(path.read_bytes())
-    except ValidationError:
-        return None  # another code version's stage: show the grid without correction forms
-
-
-def build_view(data_dir: Path, folder: Path, corrections: list[StoredCorrection]) -> VersionView:
+def build_view(folder: Path, corrections: list[StoredCorrection]) -> VersionView:
     manifest = read_manifest(folder)
     design = CRFDesign.model_validate_json((folder / DESIGN_FILE_NAME).read_bytes())
-    parsed = _parsed(data_dir, version_key_of(manifest))
-    schedules = {s.id: s for s in parsed.schedules} if parsed else {}
-    skeys = schedule_keys(parsed) if parsed else {}
-    grids = []
-    for place in design.schedule_places:
-        schedule = schedules.get(place.schedule_id)
-        akeys = activity_keys(schedule) if schedule else {}
-        vkeys = visit_keys(schedule) if schedule else {}
-        grids.append(
-            Grid(
-                schedule_id=place.schedule_id,
-                title=place.title,
-                key=skeys.get(place.schedule_id),
-                pages=place.pages,
-                tables=place.tables,
-                columns=[
-                    GridColumn(c.visit_id, c.label, vkeys.get(c.visit_id), c.pages) for c in place.columns
-                ],
-                rows=[
-                    GridRow(
-                        r.activity_id,
-                        r.label,
-                        akeys.get(r.activity_id),
-                        r.pages,
-                        {cell.visit_id: cell.text for cell in r.cells},
-                    )
-                    for r in place.rows
-                ],
-            )
+    grids = [
+        Grid(
+            schedule_id=place.schedule_id,
+            title=place.title,
+            key=place.key,
+            pages=place.pages,
+            tables=place.tables,
+            columns=[GridColumn(c.visit_id, c.label, c.key, c.pages) for c in place.columns],
+            rows=[
+                GridRow(
+                    r.activity_id, r.label, r.key, r.pages, {cell.visit_id: cell.text for cell in r.cells}
+                )
+                for r in place.rows
+            ],
         )
+        for place in design.schedule_places
+    ]
     active = {s.correction.id: s.correction for s in corrections}
     built_with = {o.id for o in design.corrections}
     open_items = [
@@ -142,7 +110,6 @@ def build_view(data_dir: Path, folder: Path, corrections: list[StoredCorrection]
         manifest=manifest,
         design=design,
         grids=grids,
-        keyed=parsed is not None,
         mappings=design.mappings,
         open_items=open_items,
         outcomes=design.corrections,

@@ -463,6 +463,6 @@ def design_crf(
         mappings=design.mappings,
         review=design.review,
         eligibility_criteria=[*parsed.eligibility.inclusion, *parsed.eligibility.exclusion],
-        schedule_places=schedule_places(parsed.schedules),
+        schedule_places=schedule_places(parsed),
         extraction_warnings=parsed.warnings,
     )

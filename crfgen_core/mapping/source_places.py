@@ -12,7 +12,8 @@ from crfgen_core.model.lineage import (
     SourceCell,
     TextSpan,
 )
-from crfgen_core.model.protocol import Activity, Criterion, Mention, Panel, Schedule, Visit
+from crfgen_core.model.protocol import Activity, Criterion, Mention, Panel, ParsedProtocol, Schedule, Visit
+from crfgen_core.review.keys import activity_keys, schedule_keys, visit_keys
 
 SPAN_CHARS = 160  # a quoted span is enough to find the passage, not a copy of it
 
@@ -110,11 +111,13 @@ def at_panel(base: Provenance, panel: Panel) -> Provenance:
     )
 
 
-def schedule_places(schedules: list[Schedule]) -> list[SchedulePlace]:
-    """Given the parsed schedules, return the schedule-to-page map: where each table, row and column was
-    read, and each marked cell's page."""
+def schedule_places(parsed: ParsedProtocol) -> list[SchedulePlace]:
+    """Given the parsed protocol, return the schedule-to-page map: where each table, row and column was
+    read, each marked cell's page, and the stable key a correction names each table, row and column by."""
     places = []
-    for schedule in schedules:
+    table_keys = schedule_keys(parsed)
+    for schedule in parsed.schedules:
+        row_keys, column_keys = activity_keys(schedule), visit_keys(schedule)
         labels = {visit.id: column_name(visit) for visit in schedule.visits}
         cells: dict[str, list[ScheduleCellPlace]] = {}
         for cell in schedule.cells:
@@ -128,17 +131,25 @@ def schedule_places(schedules: list[Schedule]) -> list[SchedulePlace]:
             SchedulePlace(
                 schedule_id=schedule.id,
                 title=schedule.title,
+                key=table_keys[schedule.id],
                 pages=schedule.pages,
                 tables=schedule.tables,
                 ocr_pages=schedule.ocr_pages,
                 columns=[
-                    ScheduleColumnPlace(visit_id=v.id, label=column_name(v), headers=v.headers, pages=v.pages)
+                    ScheduleColumnPlace(
+                        visit_id=v.id,
+                        label=column_name(v),
+                        key=column_keys[v.id],
+                        headers=v.headers,
+                        pages=v.pages,
+                    )
                     for v in schedule.visits
                 ],
                 rows=[
                     ScheduleRowPlace(
                         activity_id=a.id,
                         label=a.label,
+                        key=row_keys[a.id],
                         row=a.row,
                         pages=a.pages or ([a.page] if a.page else []),
                         table=a.table,

@@ -45,6 +45,7 @@ class ScheduleRowPlace(Contract):
 
     activity_id: str
     label: str
+    key: str | None = Field(default=None, description="correction key of the row (review/keys.py)")
     row: int | None = None
     pages: list[int] = Field(default_factory=list)
     table: str | None = None
@@ -56,15 +57,21 @@ class ScheduleColumnPlace(Contract):
 
     visit_id: str
     label: str
+    key: str | None = Field(default=None, description="correction key of the column (review/keys.py)")
     headers: list[str] = Field(default_factory=list)
     pages: list[int] = Field(default_factory=list)
 
 
 class SchedulePlace(Contract):
-    """The schedule-to-page map of one SoA table: its pages, and where each row and column was read."""
+    """The schedule-to-page map of one SoA table: its pages, and where each row and column was read.
+
+    The keys are the stable ones a correction names its target by, from the table the design was built
+    from (after earlier corrections), so a new correction resolves against them; None in a design
+    written before the map held them."""
 
     schedule_id: str
     title: str
+    key: str | None = Field(default=None, description="correction key of the table (review/keys.py)")
     pages: list[int] = Field(default_factory=list)
     tables: list[str] = Field(default_factory=list, description="DOCX: the Word tables it was read from")
     ocr_pages: list[int] = Field(default_factory=list)

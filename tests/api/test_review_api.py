@@ -219,6 +219,11 @@ def test_the_page_refuses_missing_csrf_foreign_origins_and_wrong_roles(
     csrf = _log_in(client, tokens[Role.REVIEWER])
     page = client.get(base)
     assert page.status_code == 200 and csrf in page.text and 'id="approve"' not in page.text
+    # the correction keys come from the package's own schedule map: no pipeline stage file here
+    assert not (settings.data_dir / "stages").exists()
+    assert 'id="soa-cell-form"' in page.text and 'name="schedule" value="schedule-of-activities"' in page.text
+    assert f'<option value="{CELL["activity"]}">' in page.text
+    assert f'<option value="{CELL["visit"]}">' in page.text
     form = {
         "schedule": "s",
         "activity": "a",

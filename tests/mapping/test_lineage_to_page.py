@@ -12,6 +12,8 @@ import pytest
 from crfgen_core.ingest.reader import read_protocol
 from crfgen_core.mapping import design_crf
 from crfgen_core.model.design import CRFDesign, Item
+from crfgen_core.model.protocol import ParsedProtocol
+from crfgen_core.review.keys import activity_keys, schedule_keys, visit_keys
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_core.terminology.bundled import load_bundled_ct
 
@@ -35,8 +37,13 @@ def _words(text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def keynote(corpus_dir: Path) -> CRFDesign:
-    return _design(corpus_dir / KEYNOTE)
+def keynote_parsed(corpus_dir: Path) -> ParsedProtocol:
+    return read_protocol(corpus_dir / KEYNOTE)
+
+
+@pytest.fixture(scope="module")
+def keynote(keynote_parsed: ParsedProtocol) -> CRFDesign:
+    return design_crf(keynote_parsed, load_bundled_ct(), load_bundled_standards())
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +120,21 @@ def test_docx_records_name_their_word_table_or_paragraph(sanofi_docx: CRFDesign)
     assert places and all(place.tables and not place.pages for place in places)
     criteria = [i.provenance for i in located if i.provenance and i.provenance.source == "eligibility"]
     assert criteria and all(p.span and p.span.paragraph for p in criteria)
+
+
+def test_the_schedule_map_holds_each_table_row_and_column_correction_key(
+    keynote: CRFDesign, keynote_parsed: ParsedProtocol
+) -> None:
+    """The review page reads correction keys from the package alone: the map must hold the keys
+    review/keys.py gives the parsed tables, one distinct key per row and per column."""
+    schedules = {s.id: s for s in keynote_parsed.schedules}
+    tables = schedule_keys(keynote_parsed)
+    assert len(keynote.schedule_places) == len(schedules) > 1
+    for place in keynote.schedule_places:
+        schedule = schedules[place.schedule_id]
+        assert place.key == tables[place.schedule_id]
+        rows = {row.activity_id: row.key for row in place.rows}
+        columns = {column.visit_id: column.key for column in place.columns}
+        assert rows == activity_keys(schedule) and len(set(rows.values())) == len(rows)
+        assert columns == visit_keys(schedule) and len(set(columns.values())) == len(columns)
+    assert len(set(tables.values())) == len(tables)
