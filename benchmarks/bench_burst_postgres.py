@@ -15,13 +15,11 @@ in the inbox, tracebacks in the daemon log, wall time. Exit 0 only when nothing 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +33,7 @@ import psycopg2
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "reliability"))
 from hostile_files import HOSTILE, example_docx_bytes, example_pdf_bytes  # noqa: E402
+from process_tree import stop_tree  # noqa: E402  (this folder: on sys.path when run as a script)
 
 POISON = "zipcrypto_docx"
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
@@ -96,37 +95,6 @@ def run_counts(env: dict[str, str]) -> dict[str, int]:
             key = f"{run.job_name}:{run.status.value}"
             counts[key] = counts.get(key, 0) + 1
         return counts
-
-
-def descendants(root: int) -> list[int]:
-    """`root` and every process below it, from /proc (the daemon starts code servers in new sessions,
-    which a process-group signal misses)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError, ValueError):
-            stat = (entry / "stat").read_text()
-            children.setdefault(int(stat[stat.rindex(")") + 2 :].split()[1]), []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """The daemon and every process below it: TERM, then KILL what is left."""
-    pids = descendants(process.pid)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, sig)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            continue
-        if sig == signal.SIGTERM:
-            time.sleep(2)  # children still stopping get the KILL too
 
 
 def main() -> int:
@@ -191,7 +159,7 @@ def measure(args: argparse.Namespace, work: Path, db_name: str) -> int:
                 time.sleep(1.0)
             wall = time.monotonic() - started
         finally:
-            stop(daemon)
+            stop_tree(daemon, wait=20)
     counts = run_counts(env)
     published = published_sha256s(data / "outbox") & set(valid.values())
     quarantined = quarantined_names(data / "quarantine")

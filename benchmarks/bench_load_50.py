@@ -17,11 +17,9 @@ and the run counts; it always stops the processes it started and drops the datab
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -30,34 +28,12 @@ import uuid
 from pathlib import Path
 
 import dagster as dg
+from process_tree import descendants, stop_tree
 
 from crfgen_core.examples import example_protocol_path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.5
-
-
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
-def descendants(root: int) -> list[int]:
-    tree, found, todo = _children(), [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(tree.get(pid, []))
-    return found
 
 
 def rss_bytes(pids: list[int]) -> int:
@@ -154,20 +130,6 @@ def runs_in_flight(home: Path, env: dict[str, str]) -> bool:
     )
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    pids = descendants(process.pid)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, sig)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            continue
-        if sig == signal.SIGTERM:
-            time.sleep(2)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=50)
@@ -246,7 +208,7 @@ def main() -> int:
             time.sleep(SAMPLE_SECONDS)
     finally:
         for process in (daemon, *workers):
-            stop(process)
+            stop_tree(process, wait=15)
         log.close()
     try:
         counts = run_counts(home, env)
