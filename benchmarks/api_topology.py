@@ -18,7 +18,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,13 +31,10 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 BIN = REPO / ".venv" / "bin"
 PG_BIN = Path("/usr/lib/postgresql") / sorted(os.listdir("/usr/lib/postgresql"))[-1] / "bin"
+sys.path.insert(0, str(REPO / "tests" / "api"))
+from daemon_and_api import free_port, instance_env  # noqa: E402
+
 DEFAULT_PROTOCOL = REPO.parent / "shared/corpus/protocols/cdisc_pilot_lzzt/CDISC_Pilot_Study.pdf"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def as_postgres(*command: str) -> None:
@@ -61,12 +57,12 @@ def main() -> int:
     parser.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="crfgen-topology-"))
-    cluster, home, data, logs = work / "pg", work / "dagster_home", work / "data", work / "logs"
-    for folder in (home, data, logs):
-        folder.mkdir()
+    pg_port, grpc_port, ui_port, api_port = free_port(), free_port(), free_port(), free_port()
+    # the private cluster's own `postgres` database holds both the instance and the review store
+    env = instance_env(work, "postgres", DAGSTER_PG_PORT=str(pg_port), CRFGEN_REVIEW_PG_DB="postgres")
+    cluster, home, logs = work / "pg", Path(env["DAGSTER_HOME"]), work / "logs"
     if os.geteuid() == 0:
         os.chown(work, pwd.getpwnam("postgres").pw_uid, -1)
-    pg_port, grpc_port, ui_port, api_port = free_port(), free_port(), free_port(), free_port()
     processes: dict[str, subprocess.Popen[bytes]] = {}
     started = False
     try:
@@ -77,29 +73,10 @@ def main() -> int:
         )  # fmt: skip
         started = True
         print(f"postgres: private cluster on 127.0.0.1:{pg_port}")
-        shutil.copyfile(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
         (home / "workspace.yaml").write_text(
             f"load_from:\n  - grpc_server:\n      host: 127.0.0.1\n      port: {grpc_port}\n"
             "      location_name: crfgen\n"
         )
-        env = {
-            **os.environ,
-            "DAGSTER_HOME": str(home),
-            "DAGSTER_PG_USERNAME": "postgres",
-            "DAGSTER_PG_PASSWORD": "",
-            "DAGSTER_PG_HOST": "127.0.0.1",
-            "DAGSTER_PG_PORT": str(pg_port),
-            "DAGSTER_PG_DB": "postgres",
-            "CRFGEN_REVIEW_PG_DB": "postgres",
-            "DAGSTER_MAX_CONCURRENT_RUNS": "2",
-            "DAGSTER_COMPUTE_LOG_DIR": str(work / "storage" / "compute_logs"),
-            "DAGSTER_ARTIFACT_DIR": str(work / "storage" / "artifacts"),
-            "CRFGEN_DATA_DIR": str(data),
-            "CRFGEN_INBOX_INTERVAL_SECONDS": "1",
-            "CRFGEN_SETTLE_SECONDS": "1",
-            "DAGSTER_DISABLE_TELEMETRY": "1",
-            "PYTHONUNBUFFERED": "1",
-        }
         migrated = subprocess.run([str(BIN / "alembic"), "upgrade", "head"], cwd=REPO, env=env,
                                   capture_output=True, text=True)  # fmt: skip
         print(f"alembic upgrade head: exit {migrated.returncode}")
