@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from crfgen_core.ingest.document import sha256_file
 from crfgen_core.model.package import PublishedPackage
 from crfgen_core.publication.ledger import ledger_for_package, manifest_sha256, package_key, records_for
 from crfgen_core.publication.manifest import MANIFEST_NAME
 from crfgen_core.publication.signature import SIGNATURE_NAME, signature_problem
+
+C = TypeVar("C", bound=BaseModel)
 
 
 class ManifestUnreadableError(ValueError):
@@ -57,15 +60,21 @@ class AuditReport:
         return lines
 
 
+def read_package_file(directory: Path, name: str, contract: type[C], what: str) -> C:
+    """Given a package directory and one of its JSON files, return the file validated as `contract`
+    (`what` names it in errors); raise ManifestUnreadableError if absent or invalid."""
+    path = directory / name
+    if not path.is_file():
+        raise ManifestUnreadableError(f"{path}: no {name}; not a published package")
+    try:
+        return contract.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        raise ManifestUnreadableError(f"{path}: not a valid {what} ({exc.error_count()} errors)") from exc
+
+
 def read_manifest(directory: Path) -> PublishedPackage:
     """Given a package directory, return its manifest; raise ManifestUnreadableError if absent or invalid."""
-    path = directory / MANIFEST_NAME
-    if not path.is_file():
-        raise ManifestUnreadableError(f"{path}: no {MANIFEST_NAME}; not a published package")
-    try:
-        return PublishedPackage.model_validate_json(path.read_bytes())
-    except ValidationError as exc:
-        raise ManifestUnreadableError(f"{path}: not a valid manifest ({exc.error_count()} errors)") from exc
+    return read_package_file(directory, MANIFEST_NAME, PublishedPackage, "manifest")
 
 
 def audit_package(

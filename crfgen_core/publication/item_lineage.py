@@ -6,11 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from crfgen_core.model.design import CRFDesign, Form, Item, ItemGroup, Provenance
 from crfgen_core.model.lineage import SchedulePlace, ScheduleRowPlace
-from crfgen_core.publication.audit import ManifestUnreadableError, read_manifest
+from crfgen_core.publication.audit import read_manifest, read_package_file
 from crfgen_core.publication.ledger import manifest_sha256
 from crfgen_core.publication.manifest import MANIFEST_NAME
 from crfgen_core.publication.publisher import DESIGN_FILE_NAME
@@ -24,13 +22,7 @@ class UnknownItemError(LookupError):
 
 def read_design(directory: Path) -> CRFDesign:
     """Given a package directory, return its crf_design.json; raise ManifestUnreadableError if unreadable."""
-    path = directory / DESIGN_FILE_NAME
-    if not path.is_file():
-        raise ManifestUnreadableError(f"{path}: no {DESIGN_FILE_NAME}; not a published package")
-    try:
-        return CRFDesign.model_validate_json(path.read_bytes())
-    except ValidationError as exc:
-        raise ManifestUnreadableError(f"{path}: not a valid CRF design ({exc.error_count()} errors)") from exc
+    return read_package_file(directory, DESIGN_FILE_NAME, CRFDesign, "CRF design")
 
 
 def find_item(design: CRFDesign, oid: str) -> tuple[Form, ItemGroup, Item]:
