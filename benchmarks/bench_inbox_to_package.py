@@ -5,6 +5,7 @@ dagster.yaml, lets the reference-data bootstrap finish, then drops each protocol
   sensor  = drop -> run created by the inbox sensor (interval + stable-file rule)
   launch  = run created -> RUN_START in the run worker (queue, process start, code load)
   compute = RUN_START -> manifest.json published
+  steps   = each step's start after RUN_START and its duration (from the run's event log)
 Usage: .venv/bin/python benchmarks/bench_inbox_to_package.py [--repeat N] [--repo DIR] [PROTOCOL ...]
 (default: example + KEYNOTE-181). --repeat drops N copies of each protocol, one at a time, each with a
 distinct trailing comment (new bytes, so a new version) and prints the median and max per protocol.
@@ -141,7 +142,23 @@ def _one_drop(instance: dg.DagsterInstance, data: Path, protocol: Path, n: int |
         f"launch {started - created:5.1f}  compute {published - started:6.1f}",
         flush=True,
     )
+    print(f"    steps: {_step_seconds(instance, record.dagster_run.run_id, started)}", flush=True)
     return published - dropped
+
+
+def _step_seconds(instance: dg.DagsterInstance, run_id: str, started: float) -> str:
+    """Each step's start (from RUN_START) and duration in the run's event log: where compute goes."""
+    begun: dict[str, float] = {}
+    parts: list[str] = []
+    for event in instance.all_logs(run_id):
+        kind, step = event.dagster_event_type, event.step_key
+        if step is None:
+            continue
+        if kind == dg.DagsterEventType.STEP_START:
+            begun[step] = event.timestamp
+        elif kind in (dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE) and step in begun:
+            parts.append(f"{step} +{begun[step] - started:.1f} {event.timestamp - begun[step]:.1f}")
+    return ", ".join(parts)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from crfgen_dagster.open_writers import open_for_writing
 IN_PROGRESS_SUFFIXES = (".part", ".partial", ".tmp", ".crdownload", ".download", ".swp")
 INTAKE_RECORD = "intake.json"
 DEFAULT_SETTLE_SECONDS = 30.0
+WATCH_POLL_SECONDS = 0.2
 REASON_SUFFIX = ".reason.txt"
 DUPLICATES = "duplicates"
 
@@ -349,6 +350,33 @@ def scan_inbox(
             continue
         _take(scan, path, data_dir, now)
     return scan
+
+
+def wait_for_new_files(
+    data_dir: Path, observed: dict[str, Signature], seconds: float, poll_seconds: float = WATCH_POLL_SECONDS
+) -> bool:
+    """Watch the inbox for up to `seconds`; return True as soon as it holds a file `observed` does not
+    already describe (new name, size or mtime). Only lists the inbox: a cheap wait between full scans."""
+    deadline = time.monotonic() + seconds
+    folder = inbox_dir(data_dir)
+    while True:
+        try:
+            for entry in folder.iterdir():
+                if _skipped_name(entry.name):
+                    continue
+                try:
+                    info = entry.lstat()
+                except OSError:
+                    continue
+                known = observed.get(entry.name)
+                if known is None or known[:2] != [info.st_size, info.st_mtime_ns]:
+                    return True
+        except FileNotFoundError:
+            pass  # the next full scan creates the inbox
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(poll_seconds, left))
 
 
 def _settled_after_waiting(

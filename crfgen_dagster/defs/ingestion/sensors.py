@@ -1,9 +1,10 @@
 """Inbox sensor: one run per new protocol version dropped into <data_dir>/inbox/.
 
-Interval from CRFGEN_INBOX_INTERVAL_SECONDS (default 5, also the sensor daemon's own floor), read when
-definitions load. The cursor holds the files seen but not yet stable ({name: [size, mtime_ns,
-first_seen_ns]}). New bytes run with run_key = sha256; bytes already stored run again only when their
-version is neither published nor running (a failed protocol is retried by dropping it again). A file
+Interval from CRFGEN_INBOX_INTERVAL_SECONDS (default 5, also the sensor daemon's own floor) and the
+in-tick watch from CRFGEN_INBOX_WATCH_SECONDS (default 3.5), read when definitions load. The cursor
+holds the files seen but not yet stable ({name: [size, mtime_ns, first_seen_ns]}). New bytes run with
+run_key = sha256; bytes already stored run again only when their version is neither published nor
+running (a failed protocol is retried by dropping it again). A file
 that cannot be read or moved is quarantined or reported by `scan_inbox`, each quarantined file is an
 observation of the `quarantine` asset, and the tick itself does not fail on any one file. Each tick
 also removes temporary files that killed runs or uploads left behind (`leftovers.py`).
@@ -11,13 +12,21 @@ also removes temporary files that killed runs or uploads left behind (`leftovers
 
 import json
 import os
+import time
 
 import dagster as dg
 
 from crfgen_dagster.defs.jobs import REFERENCE_ASSETS, protocol_job, reference_data_job
 from crfgen_dagster.defs.partitions import PROTOCOL_VERSIONS, protocol_versions
 from crfgen_dagster.defs.resources import CRFGenSettings
-from crfgen_dagster.inbox import DuplicateDrop, InboxScan, QuarantinedFile, scan_inbox, stored_intakes
+from crfgen_dagster.inbox import (
+    DuplicateDrop,
+    InboxScan,
+    QuarantinedFile,
+    scan_inbox,
+    stored_intakes,
+    wait_for_new_files,
+)
 from crfgen_dagster.instance_records import latest_materialization
 from crfgen_dagster.leftovers import remove_leftovers
 
@@ -25,6 +34,11 @@ DEFAULT_INTERVAL_SECONDS = 5
 # The sensor daemon evaluates sensors at most every 5 s whatever the interval: a file this close to
 # settled is waited for within the tick (and its run requested now) rather than 5 s later.
 IN_TICK_WAIT_SECONDS = 3.0
+# A tick that finds nothing to take watches the inbox this long (CRFGEN_INBOX_WATCH_SECONDS): shorter
+# than the daemon's 5 s loop, so the next loop starts the next tick and the inbox is watched almost
+# continuously. 0 = one scan per tick.
+DEFAULT_WATCH_SECONDS = 3.5
+RESCAN_GAP_SECONDS = 0.5
 QUARANTINE_ASSET = dg.AssetKey("quarantine")
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,
@@ -92,8 +106,34 @@ def _tick_summary(scan: InboxScan) -> str:
     return ", ".join(parts)
 
 
+def _scan_watching(
+    settings: CRFGenSettings, observed: dict[str, list[int]], watch_seconds: float
+) -> InboxScan:
+    """Scan the inbox; while a scan finds nothing to act on, watch it (listing only) for the rest of
+    `watch_seconds` and scan again when a file appears or changes: a drop is seen within a fraction of a
+    second instead of at the next tick of the sensor daemon's 5 s loop."""
+    deadline = time.monotonic() + watch_seconds
+    while True:
+        started = time.monotonic()
+        scan = scan_inbox(
+            settings.data_path,
+            observed,
+            settle_seconds=settings.settle_seconds,
+            wait_seconds=IN_TICK_WAIT_SECONDS,
+        )
+        if scan.accepted or scan.duplicates or scan.quarantined or scan.problems or scan.recovered:
+            return scan
+        # Full scans (which also check every stored intake) at most every RESCAN_GAP_SECONDS while a
+        # file keeps changing; the watch in between only lists the inbox.
+        time.sleep(max(0.0, min(started + RESCAN_GAP_SECONDS, deadline) - time.monotonic()))
+        left = deadline - time.monotonic()
+        if left <= 0 or not wait_for_new_files(settings.data_path, scan.observed, left):
+            return scan
+        observed = scan.observed
+
+
 def inbox_tick(
-    context: dg.SensorEvaluationContext, settings: CRFGenSettings
+    context: dg.SensorEvaluationContext, settings: CRFGenSettings, watch_seconds: float = 0.0
 ) -> dg.SensorResult | dg.SkipReason:
     for leftover in remove_leftovers(settings.data_path, settings.leftover_grace_seconds):
         context.log.warning(f"removed a temporary leftover of a killed run or upload: {leftover}")
@@ -103,8 +143,7 @@ def inbox_tick(
     if waiting is not None:
         return dg.SensorResult(run_requests=[waiting], cursor=context.cursor)
     observed = json.loads(context.cursor) if context.cursor else {}
-    settle = settings.settle_seconds
-    scan = scan_inbox(settings.data_path, observed, settle_seconds=settle, wait_seconds=IN_TICK_WAIT_SECONDS)
+    scan = _scan_watching(settings, observed, watch_seconds)
     for refused in scan.quarantined:
         context.log.warning(f"quarantined {refused.name}: {refused.code}: {refused.reason}")
     for problem in scan.problems:
@@ -162,7 +201,9 @@ def inbox_tick(
     )
 
 
-def build_inbox_sensor(interval_seconds: int = DEFAULT_INTERVAL_SECONDS) -> dg.SensorDefinition:
+def build_inbox_sensor(
+    interval_seconds: int = DEFAULT_INTERVAL_SECONDS, watch_seconds: float = 0.0
+) -> dg.SensorDefinition:
     @dg.sensor(
         name="inbox_sensor",
         jobs=[protocol_job, reference_data_job],
@@ -174,7 +215,7 @@ def build_inbox_sensor(interval_seconds: int = DEFAULT_INTERVAL_SECONDS) -> dg.S
         context: dg.SensorEvaluationContext, settings: CRFGenSettings
     ) -> dg.SensorResult | dg.SkipReason:
         try:
-            return inbox_tick(context, settings)
+            return inbox_tick(context, settings, watch_seconds)
         except Exception as exc:  # the sensor must keep ticking; the error is logged and shown on the tick
             context.log.exception("inbox sensor tick failed")
             return dg.SkipReason(f"inbox sensor error (will retry): {type(exc).__name__}: {exc}")
@@ -185,4 +226,5 @@ def build_inbox_sensor(interval_seconds: int = DEFAULT_INTERVAL_SECONDS) -> dg.S
 @dg.definitions
 def sensors() -> dg.Definitions:
     interval = int(os.environ.get("CRFGEN_INBOX_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS))
-    return dg.Definitions(sensors=[build_inbox_sensor(interval)])
+    watch = float(os.environ.get("CRFGEN_INBOX_WATCH_SECONDS", DEFAULT_WATCH_SECONDS))
+    return dg.Definitions(sensors=[build_inbox_sensor(interval, watch)])
