@@ -16,6 +16,7 @@ from crfgen_core.ingest.soa_size import MIN_SOA_ACTIVITIES, MIN_SOA_VISITS, soa_
 from crfgen_core.model.design import CRFDesign
 from crfgen_core.model.protocol import ParsedProtocol
 from crfgen_core.quality.gx_suites import DEFAULT_COVERAGE_THRESHOLD, run_design_suites
+from crfgen_core.quality.gx_worker import GXWorker
 from crfgen_core.quality.odm_xsd import odm_xsd_errors
 from crfgen_core.quality.redcap_project_rules import check_redcap_project
 from crfgen_core.quality.redcap_rules import check_redcap_dictionary
@@ -143,11 +144,20 @@ def protocol_gates(parsed: ParsedProtocol) -> list[GateResult]:
 
 
 def design_gates(
-    design: CRFDesign, ct: CTIndex, coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD
+    design: CRFDesign,
+    ct: CTIndex,
+    coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD,
+    worker: GXWorker | None = None,
 ) -> list[GateResult]:
-    """Given a design and the CT version it recorded, return the verdicts of the GX suites."""
+    """Given a design and the CT version it recorded, return the verdicts of the GX suites (run in
+    `worker`'s process when given, else in this one)."""
+    outcomes = (
+        worker.run_design_suites(design, ct, coverage_threshold)
+        if worker is not None
+        else run_design_suites(design, ct, coverage_threshold=coverage_threshold)
+    )
     results = []
-    for outcome in run_design_suites(design, ct, coverage_threshold=coverage_threshold):
+    for outcome in outcomes:
         spec = _spec(outcome.name)
         results.append(
             GateResult(

@@ -98,7 +98,7 @@ def mapping_table(design: CRFDesign) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["activity", "schedule", "kind", "reason", "mapped"])
 
 
-def _gx() -> Any:
+def import_gx() -> Any:
     """Import GX with analytics and progress bars off, and give Python warnings back to their owner."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("TQDM_DISABLE", "1")
@@ -143,7 +143,7 @@ def run_design_suites(
     design: CRFDesign, ct: CTIndex, *, coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD
 ) -> list[SuiteOutcome]:
     """Given a design and the CT version it recorded, run every suite and return one outcome per suite."""
-    gx = _gx()
+    gx = import_gx()
     context = gx.get_context(mode="ephemeral")
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

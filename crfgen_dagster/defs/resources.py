@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import dagster as dg
-from pydantic import TypeAdapter
+from pydantic import PrivateAttr, TypeAdapter
 
 from crfgen_core.model.terminology import CTVersionRef
+from crfgen_core.quality.gx_worker import GXWorker
 from crfgen_core.terminology.bundled import open_seeded_store
 from crfgen_core.terminology.ct_index import CTIndex
 from crfgen_core.terminology.ct_refresh import PackageRefresh, refresh_ct
@@ -93,6 +94,25 @@ def _refresh_failure_line(failure: PackageRefresh) -> str:
     return f"{what or 'source'}: {' '.join(failure.reason.split()) or 'no reason given'}"
 
 
+class GreatExpectationsWorker(dg.ConfigurableResource["GreatExpectationsWorker"]):
+    """The GX process of a run (crfgen_core.quality.gx_worker): started when a run whose steps build a
+    design starts, so GX is imported on another core while the protocol is parsed; stopped at its end."""
+
+    _worker: GXWorker | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._worker = GXWorker()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    @property
+    def worker(self) -> GXWorker | None:
+        return self._worker
+
+
 class JsonStageIOManager(dg.ConfigurableIOManager):
     """Stores stage outputs as indented JSON (pydantic) under <data_dir>/stages/<asset>/<partition>.json."""
 
@@ -132,6 +152,7 @@ def settings_from_env(env: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
         ),
         "terminology": TerminologySource(data_dir=data_dir, source=env.get("CRFGEN_CT_SOURCE", "")),
         "io_manager": JsonStageIOManager(data_dir=data_dir),
+        "gx": GreatExpectationsWorker(),
     }
 
 

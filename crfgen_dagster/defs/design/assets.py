@@ -14,7 +14,7 @@ from crfgen_core.review.corrections import CorrectionSet
 from crfgen_core.standards.cosmos import load_bundled_standards
 from crfgen_dagster.defs.design.checks import design_check_results, design_check_specs
 from crfgen_dagster.defs.partitions import protocol_versions
-from crfgen_dagster.defs.resources import CRFGenSettings, TerminologySource
+from crfgen_dagster.defs.resources import CRFGenSettings, GreatExpectationsWorker, TerminologySource
 from crfgen_dagster.versions import CODE_VERSION, content_version
 
 
@@ -31,6 +31,7 @@ def crf_design(
     cdisc_standards: dict[str, str],
     settings: CRFGenSettings,
     terminology: TerminologySource,
+    gx: GreatExpectationsWorker,
 ) -> Iterator[dg.Output[CRFDesign] | dg.AssetCheckResult]:
     """Study events, forms, items and codelists, each with provenance back to the SoA and CT version;
     the study's reviewer corrections applied (each one's outcome is in the design and review.md)."""
@@ -61,4 +62,4 @@ def crf_design(
             "corrections_rejected": outcomes["rejected"],
         },
     )
-    yield from design_check_results(design, ct, settings.coverage_threshold)
+    yield from design_check_results(design, ct, settings.coverage_threshold, gx.worker)
