@@ -139,10 +139,40 @@ def _row_failures(result: Any, frame: pd.DataFrame, columns: list[str]) -> list[
     return failures[:MAX_FAILURE_ROWS]
 
 
+@dataclass(frozen=True)
+class DesignTables:
+    """What the suites read of a design and its CT: small enough to hand to another process."""
+
+    items: pd.DataFrame
+    terms: pd.DataFrame
+    valid_keys: list[str]
+    mappings: pd.DataFrame
+    ct_label: str
+
+
+def design_tables(design: CRFDesign, ct: CTIndex) -> DesignTables:
+    """Given a design and the CT version it recorded, return the tables the suites validate."""
+    terms, valid_keys = codelist_term_table(design, ct)
+    return DesignTables(
+        items=item_table(design),
+        terms=terms,
+        valid_keys=valid_keys,
+        mappings=mapping_table(design),
+        ct_label=f"{ct.ref.package} {ct.ref.version}",
+    )
+
+
 def run_design_suites(
     design: CRFDesign, ct: CTIndex, *, coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD
 ) -> list[SuiteOutcome]:
     """Given a design and the CT version it recorded, run every suite and return one outcome per suite."""
+    return run_table_suites(design_tables(design, ct), coverage_threshold=coverage_threshold)
+
+
+def run_table_suites(
+    tables: DesignTables, *, coverage_threshold: float = DEFAULT_COVERAGE_THRESHOLD
+) -> list[SuiteOutcome]:
+    """Given a design's tables, run every suite and return one outcome per suite."""
     gx = import_gx()
     context = gx.get_context(mode="ephemeral")
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -150,9 +180,7 @@ def run_design_suites(
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     context.data_sources.add_pandas("crfgen")
     e = gx.expectations
-    items = item_table(design)
-    terms, valid_keys = codelist_term_table(design, ct)
-    mappings = mapping_table(design)
+    items, terms, valid_keys, mappings = tables.items, tables.terms, tables.valid_keys, tables.mappings
     plans: list[tuple[str, str, pd.DataFrame, list[Any], list[str]]] = [
         (
             "item_oids_unique_not_null",
@@ -177,7 +205,7 @@ def run_design_suites(
         ),
         (
             "codelist_terms_in_ct",
-            f"every CT-linked codelist term exists in {ct.ref.package} {ct.ref.version}",
+            f"every CT-linked codelist term exists in {tables.ct_label}",
             terms,
             [e.ExpectColumnValuesToBeInSet(column="key", value_set=valid_keys)],
             ["codelist", "codelist_code", "term", "ct_version"],

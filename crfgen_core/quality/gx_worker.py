@@ -11,7 +11,7 @@ import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from crfgen_core.model.design import CRFDesign
-from crfgen_core.quality.gx_suites import SuiteOutcome, import_gx, run_design_suites
+from crfgen_core.quality.gx_suites import SuiteOutcome, design_tables, import_gx, run_table_suites
 from crfgen_core.terminology.ct_index import CTIndex
 
 
@@ -30,10 +30,9 @@ class GXWorker:
         self, design: CRFDesign, ct: CTIndex, coverage_threshold: float
     ) -> list[SuiteOutcome]:
         """`run_design_suites` in the worker; an import error or a dead worker raises here, as in-process."""
+        tables = design_tables(design, ct)  # the tables, not the whole CT, cross to the worker
         self._warm.result()
-        return self._pool.submit(
-            run_design_suites, design, ct, coverage_threshold=coverage_threshold
-        ).result()
+        return self._pool.submit(run_table_suites, tables, coverage_threshold=coverage_threshold).result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
