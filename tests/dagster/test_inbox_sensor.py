@@ -83,6 +83,27 @@ def test_a_file_about_to_settle_is_waited_for_and_taken_in_the_same_tick(instanc
     assert 0.9 <= time.monotonic() - started < 4
 
 
+def test_a_file_dropped_while_a_watching_tick_runs_is_taken_by_that_tick(instance, tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir(parents=True)
+    context = dg.build_sensor_context(
+        instance=instance,
+        resources={"settings": CRFGenSettings(data_dir=str(tmp_path), settle_seconds=0.5)},
+    )
+    dropper = threading.Timer(0.5, lambda: drop(tmp_path, "late.docx"))
+    dropper.start()
+    watching = build_inbox_sensor(watch_seconds=30.0)(context)  # ends once the file is taken
+    dropper.join()
+    assert [r.tags["crfgen/protocol_file"] for r in watching.run_requests] == ["late.docx"]
+    assert not (tmp_path / "inbox" / "late.docx").exists()
+
+
+def test_a_tick_that_does_not_watch_misses_a_file_dropped_after_it_scanned(instance, tmp_path: Path) -> None:
+    (tmp_path / "inbox").mkdir(parents=True)
+    result = tick(instance, tmp_path, settle=0.5)
+    drop(tmp_path, "late.docx")
+    assert result.run_requests == []
+
+
 def test_a_file_that_changes_while_waited_for_is_left_to_settle(instance, tmp_path: Path) -> None:
     path = drop(tmp_path, "growing.docx")
 

@@ -13,6 +13,7 @@ from crfgen_core.mapping.rule_set import load_rule_set
 from crfgen_core.model.design import CRFDesign, Form, Item, ItemGroup
 from crfgen_core.quality.gates import GATES, design_gates, failure_report
 from crfgen_core.quality.gx_suites import CDASH_NAME_PATTERN
+from crfgen_core.quality.gx_worker import GXWorker
 from crfgen_core.terminology.bundled import load_bundled_ct
 from crfgen_dagster.definitions import defs
 
@@ -47,6 +48,31 @@ def test_a_long_generated_name_fails_the_cdash_gate_with_its_row() -> None:
     assert not results["cdash_names_well_formed"].passed
     assert any(row.get("name") == "DADISPAMT" for row in results["cdash_names_well_formed"].failures)
     assert "DADISPAMT" in failure_report(list(results.values()))
+
+
+def test_the_gx_worker_process_gives_the_in_process_verdicts_row_for_row() -> None:
+    items = [
+        Item(oid="IT.DA.DADAT", name="DADAT", question="Date?", data_type="date"),
+        Item(oid="IT.DA.DADAT", name="DADISPAMT", question="How many units?", data_type="integer"),
+    ]
+    form = Form(oid="F.DA", name="DA", item_groups=[ItemGroup(oid="IG.DA", name="DA", items=items)])
+    design = CRFDesign(
+        study_oid="ST.X",
+        study_name="X",
+        protocol_sha256="0" * 64,
+        protocol_file="x.pdf",
+        rule_set_version="t",
+        forms=[form],
+    )
+    ct = load_bundled_ct()
+    worker = GXWorker()
+    try:
+        in_worker = design_gates(design, ct, worker=worker)
+    finally:
+        worker.close()
+    assert in_worker == design_gates(design, ct)
+    failed = {r.name for r in in_worker if not r.passed}
+    assert {"item_oids_unique_not_null", "cdash_names_well_formed"} <= failed
 
 
 def test_every_template_variable_passes_the_name_gate() -> None:
