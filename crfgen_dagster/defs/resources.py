@@ -1,4 +1,4 @@
-"""Resources: settings, the CT source and the JSON stage store, configured from the environment.
+"""Resources: settings, the CT source, the run's GX worker and the JSON stage store, from the environment.
 
 The environment is read when the code location loads its definitions (the `resources` function),
 never at import. Variables and defaults:
