@@ -10,6 +10,7 @@ never at import. Variables and defaults:
   CRFGEN_CT_CHANGE_ACTION      "rebuild" or "flag"                 rebuild
 """
 
+import multiprocessing
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -101,7 +102,10 @@ class GreatExpectationsWorker(dg.ConfigurableResource["GreatExpectationsWorker"]
     _worker: GXWorker | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._worker = GXWorker()
+        # A Celery prefork worker's child is daemonic and may not start processes: the suites then run
+        # in the step's own process (the same code and verdicts; nothing overlaps there anyway).
+        if not multiprocessing.current_process().daemon:
+            self._worker = GXWorker()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._worker is not None:
