@@ -16,6 +16,7 @@ from crfgen_core.publication.ledger import (
     ledger_for_outbox,
     manifest_sha256,
     new_record,
+    package_key,
     read_records,
     record_publication,
 )
@@ -116,16 +117,7 @@ def publish_package(
             run_id=dagster_run_id,
         )
         record_publication(ledger, record)
-        audit.record(
-            AuditEvent(
-                actor=f"dagster run {dagster_run_id}" if dagster_run_id else default_actor(),
-                action=AuditAction.PACKAGE_PUBLISHED,
-                study=study_dir,
-                subject=record.package,
-                reason=f"published from protocol {design.protocol_file}",
-                after={"manifest_sha256": record.manifest_sha256, "protocol_sha256": record.protocol_sha256},
-            )
-        )
+        audit.record(_published_event(target, design, dagster_run_id, record.manifest_sha256))
     atomic_write_bytes(target.parent / CURRENT_POINTER, f"{target.name}\n".encode())
     return Publication(directory=target, manifest=manifest, manifest_sha256=record.manifest_sha256)
 
@@ -135,20 +127,24 @@ def _record_missing_publication_event(
 ) -> None:
     """A worker that died between the package's rename and the audit commit left a package the trail does
     not name: the retried step records its `package.published` event, so every package is audited."""
-    package = f"{earlier.directory.parent.name}/{earlier.directory.name}"
-    if has_event(outbox.parent, AuditAction.PACKAGE_PUBLISHED, package):
+    event = _published_event(earlier.directory, design, run_id, earlier.manifest_sha256)
+    if has_event(outbox.parent, AuditAction.PACKAGE_PUBLISHED, event.subject):
         return
     with audited(outbox.parent) as audit:
-        audit.record(
-            AuditEvent(
-                actor=f"dagster run {run_id}",
-                action=AuditAction.PACKAGE_PUBLISHED,
-                study=earlier.directory.parent.name,
-                subject=package,
-                reason=f"published from protocol {design.protocol_file} (event recorded by the retried step)",
-                after={"manifest_sha256": earlier.manifest_sha256, "protocol_sha256": design.protocol_sha256},
-            )
-        )
+        retried = f"{event.reason} (event recorded by the retried step)"
+        audit.record(event.model_copy(update={"reason": retried}))
+
+
+def _published_event(package: Path, design: CRFDesign, run_id: str | None, manifest_sha: str) -> AuditEvent:
+    """The `package.published` event of the package folder outbox/<study>/<version>."""
+    return AuditEvent(
+        actor=f"dagster run {run_id}" if run_id else default_actor(),
+        action=AuditAction.PACKAGE_PUBLISHED,
+        study=package.parent.name,
+        subject=package_key(package),  # as the ledger names it
+        reason=f"published from protocol {design.protocol_file}",
+        after={"manifest_sha256": manifest_sha, "protocol_sha256": design.protocol_sha256},
+    )
 
 
 def published_by_run(outbox: Path, ledger: Path, run_id: str, protocol_sha256: str) -> Publication | None:
